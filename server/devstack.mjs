@@ -1,0 +1,125 @@
+// The local XMPP stack used by `npm start`, the tests and the bench: a Prosody rendered from
+// prosody.cfg.lua.tmpl into a runtime folder, run in the foreground and stopped by its PID.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// Dev-only defaults for the loopback stack; never used outside it.
+export const DEMO_USERS = [
+  { user: 'alice', password: 'alicepw', name: 'Alice' },
+  { user: 'bob', password: 'bobpw', name: 'Bob' },
+  { user: 'carol', password: 'carolpw', name: 'Carol' },
+];
+export const DEMO_ROOM = 'lobby@conference.localhost';
+
+/**
+ * @param {{ dir: string, httpPort?: number, c2sPort?: number, componentPort?: number, turnPort?: number,
+ *   quiet?: boolean }} opts
+ */
+export function createStack(opts) {
+  const dir = resolve(opts.dir);
+  const ports = {
+    http: opts.httpPort ?? 5280,
+    c2s: opts.c2sPort ?? 5222,
+    component: opts.componentPort ?? 5347,
+    turn: opts.turnPort ?? 3478,
+  };
+  const secrets = { turn: 'dev-only-turn-secret', component: 'dev-only-push-secret' };
+  const config = `${dir}/prosody.cfg.lua`;
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+
+  function render() {
+    mkdirSync(`${dir}/data`, { recursive: true });
+    mkdirSync(`${dir}/certs`, { recursive: true });
+    const vars = {
+      dir, httpPort: ports.http, c2sPort: ports.c2s, componentPort: ports.component,
+      turnPort: ports.turn, turnSecret: secrets.turn, componentSecret: secrets.component,
+    };
+    const tmpl = readFileSync(`${here}/prosody.cfg.lua.tmpl`, 'utf8');
+    writeFileSync(config, tmpl.replace(/\{\{(\w+)\}\}/g, (_, k) => String(vars[k])));
+  }
+
+  async function start() {
+    render();
+    if (await answers(`http://127.0.0.1:${ports.http}/`)) {
+      throw new Error(`port ${ports.http} is already in use; stop what runs there or choose other ports`);
+    }
+    child = spawn('prosody', ['-F', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = (/** @type {Buffer} */ b) => { if (!opts.quiet) process.stderr.write(`[prosody] ${b}`); };
+    child.stdout?.on('data', out);
+    child.stderr?.on('data', out);
+    const exited = new Promise((_, reject) =>
+      child?.once('exit', (code) => reject(new Error(`prosody exited early (code ${code}); see ${dir}/debug.log`))));
+    const c = child;
+    // If this Node process dies without stop(), the server must not outlive it.
+    const killOnExit = () => c.kill('SIGTERM');
+    process.once('exit', killOnExit);
+    c.once('exit', () => process.off('exit', killOnExit));
+    await Promise.race([waitForHttp(`http://127.0.0.1:${ports.http}/xmpp-websocket`, 15000), exited]);
+    exited.catch(() => {});
+  }
+
+  async function stop() {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    const done = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    const t = setTimeout(() => c.kill('SIGKILL'), 8000);
+    await done;
+    clearTimeout(t);
+  }
+
+  /** @param {string[]} args */
+  function prosodyctl(args) {
+    const r = spawnSync('prosodyctl', ['--config', config, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`prosodyctl ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+    return r.stdout;
+  }
+
+  /** Full JIDs of the sessions the server holds for an account (hibernating ones included). */
+  function sessionsOf(/** @type {string} */ bare) {
+    // The admin shell's tables truncate long JIDs, so ask the server's session table directly.
+    const lua = '> local t = {} for j in pairs(prosody.full_sessions) do t[#t+1] = j end return table.concat(t, " ")';
+    const outText = prosodyctl(['shell', lua]).replace(/^Result:\s*/, '');
+    return outText.split(/\s+/).filter((j) => j.startsWith(`${bare}/`));
+  }
+
+  return {
+    dir, ports, secrets, config, start, stop, prosodyctl, sessionsOf,
+    service: `ws://localhost:${ports.http}/xmpp-websocket`,
+    domain: 'localhost',
+    async restart() { await stop(); await start(); },
+    get pid() { return child?.pid; },
+  };
+}
+
+/** @param {string} url */
+async function answers(url) {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await r.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** @param {string} url @param {number} timeoutMs */
+export async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      await r.arrayBuffer();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${e}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

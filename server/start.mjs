@@ -1,0 +1,47 @@
+// `npm start`: installs what is missing, starts the local XMPP stack with demo users, and the Vite
+// dev server with the demo. Ctrl+C stops everything this started.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { ensurePackages } from './system.mjs';
+
+ensurePackages(['prosody', 'prosody-modules']);
+if (!existsSync('node_modules/.package-lock.json')) {
+  console.log('Installing npm dependencies …');
+  if (spawnSync('npm', ['ci'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+
+const { createStack, DEMO_USERS, DEMO_ROOM } = await import('./devstack.mjs');
+const { seedDemo } = await import('./seed.mjs');
+const { createServer } = await import('vite');
+
+const stack = createStack({ dir: '.runtime/dev' });
+await stack.start();
+await seedDemo(stack);
+const vite = await createServer({
+  configFile: 'vite.config.ts',
+  define: { __CC_DEMO_SERVICE__: JSON.stringify(stack.service) },
+});
+await vite.listen();
+const url = vite.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
+
+console.log(`
+  cc demo is running.
+
+  Demo:      ${url}demo/   (alice and bob side by side)
+  XMPP:      ${stack.service}
+  Users:     ${DEMO_USERS.map((u) => `${u.user}@localhost / ${u.password}`).join(', ')}   (dev-only)
+  Room:      ${DEMO_ROOM}
+
+  Ctrl+C stops Prosody (pid ${stack.pid}) and the dev server.
+`);
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    if (stopping) return;
+    stopping = true;
+    await vite.close();
+    await stack.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,2 @@
+// The script-tag entry: `<script type="module" src="…/cc.js">` defines every cc-* element.
+export * from './chat.js';

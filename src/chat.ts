@@ -1,0 +1,13 @@
+// Entry for cc-chat alone (npm `cc/chat`).
+import { CcChat } from './elements/cc-chat/cc-chat.js';
+import { define } from './elements/define.js';
+
+define('cc-chat', CcChat);
+
+export { CcChat };
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-chat': CcChat;
+  }
+}

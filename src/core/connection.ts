@@ -1,0 +1,201 @@
+// One XMPP stream for one account: login, connection state, and reconnect with backoff.
+// Protocol modules plug in through onStanza/onOnline; nothing here knows about messages or rooms.
+import { atom } from 'nanostores';
+import { backoffDelay } from './backoff.js';
+import type { AccountConfig } from './config.js';
+import { discoverWebSocket } from './protocol/discovery.js';
+import { client, type Client, type Element } from './xmpp.js';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'error';
+
+export interface CcError {
+  code: 'missing-attribute' | 'invalid-attribute' | 'missing-service' | 'auth-failed' | 'unreachable' | 'credentials-url';
+  message: string;
+  attribute?: string;
+}
+
+type Emitter = { on(event: string, fn: (...args: unknown[]) => void): void };
+type StanzaHandler = (stanza: Element) => boolean | void;
+type OnlineHook = (resumed: boolean) => void | Promise<void>;
+
+export class Connection {
+  readonly $state = atom<ConnectionState>('connecting');
+  readonly $error = atom<CcError | null>(null);
+  /** Our full JID once online. */
+  jid = '';
+  bare = '';
+  private xmpp?: Client;
+  private service?: string;
+  private readonly handlers = new Set<StanzaHandler>();
+  private readonly onlineHooks = new Set<OnlineHook>();
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private everOnline = false;
+
+  constructor(private readonly config: AccountConfig, private readonly resource: string) {}
+
+  onStanza(h: StanzaHandler): () => void {
+    this.handlers.add(h);
+    return () => this.handlers.delete(h);
+  }
+
+  onOnline(h: OnlineHook): () => void {
+    this.onlineHooks.add(h);
+    return () => this.onlineHooks.delete(h);
+  }
+
+  get online(): boolean {
+    return this.$state.get() === 'online';
+  }
+
+  async send(el: Element): Promise<void> {
+    if (!this.xmpp || !this.online) throw new Error('not connected');
+    await this.xmpp.send(el);
+  }
+
+  async request(iq: Element, timeoutMs = 15_000): Promise<Element> {
+    if (!this.xmpp || !this.online) throw new Error('not connected');
+    return this.xmpp.iqCaller.request(iq, timeoutMs);
+  }
+
+  /** The transport's stream-management events, for the outbox. */
+  get streamManagement() {
+    return this.xmpp?.streamManagement;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.$state.set(this.everOnline ? 'offline' : 'connecting');
+    try {
+      this.service ??= this.config.service ?? (await discoverWebSocket(this.config.domain));
+      if (!this.service) {
+        return this.fail({
+          code: 'missing-service', attribute: 'service',
+          message: `No "service" attribute, and ${this.config.domain} advertises no XMPP WebSocket endpoint (XEP-0156)`,
+        });
+      }
+      const creds = await this.credentials();
+      if (this.stopped) return;
+      const x = client({ service: this.service, domain: creds.domain, resource: this.resource, ...creds.auth });
+      this.xmpp = x;
+      // We reconnect ourselves, with backoff; the library's fixed 1 s retry would hammer a restarting server.
+      x.reconnect.stop();
+      x.on('error', (e: Error) => this.onError(e));
+      x.on('stanza', (s: Element) => this.route(s));
+      x.on('online', () => void this.becameOnline(false));
+      (x.streamManagement as unknown as Emitter).on('resumed', () => void this.becameOnline(true));
+      x.on('disconnect', () => this.lost());
+      await x.start();
+    } catch (e) {
+      this.onError(e as Error);
+      this.lost();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const x = this.xmpp;
+    this.xmpp = undefined;
+    this.$state.set('offline');
+    await x?.stop().catch(() => {});
+  }
+
+  private async credentials(): Promise<{ domain: string; auth: { username?: string; password?: string } }> {
+    const l = this.config.login;
+    if (l.kind === 'password') return { domain: l.jid.split('@')[1]!, auth: { username: l.jid.split('@')[0], password: l.password } };
+    if (l.kind === 'anonymous') return { domain: this.config.domain, auth: {} };
+    const res = await fetch(l.url, { credentials: 'include', headers: { accept: 'application/json' } });
+    if (!res.ok) throw Object.assign(new Error(`credentials-url answered ${res.status}`), { ccCode: 'credentials-url' });
+    const c = (await res.json()) as { jid?: string; password?: string; token?: string; service?: string };
+    if (!c.jid || !(c.password ?? c.token)) {
+      throw Object.assign(new Error('credentials-url must return {"jid", "password" or "token"}'), { ccCode: 'credentials-url' });
+    }
+    if (c.service) this.service = c.service;
+    return { domain: c.jid.split('@')[1]!, auth: { username: c.jid.split('@')[0], password: c.password ?? c.token } };
+  }
+
+  private route(s: Element) {
+    for (const h of this.handlers) {
+      try {
+        if (h(s) === true) return;
+      } catch (e) {
+        // A malformed stanza must not take the session down; it is dropped.
+        console.warn('cc: ignored a stanza that could not be handled', e);
+      }
+    }
+  }
+
+  private async becameOnline(resumed: boolean) {
+    if (!this.xmpp?.jid) return;
+    this.jid = this.xmpp.jid.toString();
+    this.bare = this.xmpp.jid.bare().toString().toLowerCase();
+    this.attempt = 0;
+    this.everOnline = true;
+    this.$error.set(null);
+    this.$state.set('online');
+    for (const h of this.onlineHooks) await Promise.resolve(h(resumed)).catch((e) => console.warn('cc:', e));
+  }
+
+  private onError(e: Error & { condition?: string; ccCode?: string }) {
+    if (e.name === 'SASLError') {
+      this.fail({ code: 'auth-failed', attribute: 'password', message: `Login refused by the server (${e.condition ?? 'not-authorized'}): check the address and password` });
+    } else if (e.ccCode === 'credentials-url') {
+      this.fail({ code: 'credentials-url', attribute: 'credentials-url', message: e.message });
+    } else if (!this.everOnline && this.$state.get() !== 'error') {
+      this.$error.set({ code: 'unreachable', attribute: 'service', message: `Cannot reach the chat server at ${this.service}` });
+    }
+  }
+
+  /** A fatal error: shown, and no retry until the configuration changes. */
+  private fail(err: CcError) {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.$error.set(err);
+    this.$state.set('error');
+    void this.xmpp?.stop().catch(() => {});
+  }
+
+  private lost() {
+    if (this.stopped) return;
+    this.$state.set(this.everOnline ? 'offline' : 'error');
+    if (!this.everOnline && !this.$error.get()) {
+      this.$error.set({ code: 'unreachable', attribute: 'service', message: `Cannot reach the chat server at ${this.service}` });
+    }
+    this.scheduleReconnect();
+  }
+
+  /** Try again now (the browser came back online, or the tab became visible). */
+  retryNow() {
+    if (this.stopped || this.online) return;
+    this.attempt = 0;
+    this.scheduleReconnect(0);
+  }
+
+  private scheduleReconnect(delay = backoffDelay(this.attempt++)) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.reconnect(), delay);
+  }
+
+  private async reconnect() {
+    if (this.stopped || this.online) return;
+    const x = this.xmpp;
+    if (!x || !this.everOnline) {
+      // Never logged in: a fresh client is simplest and has nothing to resume.
+      const old = this.xmpp;
+      this.xmpp = undefined;
+      old?.removeAllListeners();
+      await old?.stop().catch(() => {});
+      return this.start();
+    }
+    try {
+      if (x.status !== 'disconnect' && x.status !== 'offline') await x.disconnect().catch(() => {});
+      // Same entity, so stream management can resume the session and replay unacknowledged stanzas.
+      await x.connect(this.service!);
+      await x.open({ domain: x.options.domain ?? this.config.domain, lang: x.options.lang });
+    } catch {
+      this.lost();
+    }
+  }
+}

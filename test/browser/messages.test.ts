@@ -1,0 +1,83 @@
+import { expect } from '@open-wc/testing';
+import { xml } from '@xmpp/client';
+import { backoffDelay } from '../../src/core/backoff.js';
+import { parseChatMessage, unwrapCarbon, type ChatMessage } from '../../src/core/protocol/message.js';
+import { mergeMessages } from '../../src/core/stores/messages.js';
+
+const me = 'alice@x';
+const msg = (p: Partial<ChatMessage>): ChatMessage => ({
+  key: p.originId ?? p.stanzaId ?? p.id ?? 'k', conversation: 'bob@x', from: 'bob@x', direction: 'in',
+  body: 'hi', timestamp: 1000, status: 'received', ...p,
+});
+
+describe('mergeMessages', () => {
+  it('keeps time order and appends live messages', () => {
+    const a = msg({ stanzaId: 's1', timestamp: 1 });
+    const b = msg({ stanzaId: 's2', timestamp: 2 });
+    const c = msg({ stanzaId: 's0', timestamp: 0 });
+    expect(mergeMessages(mergeMessages([], [a, b]), [c]).map((m) => m.stanzaId)).to.deep.equal(['s0', 's1', 's2']);
+  });
+
+  it('does not duplicate a live message when its archived copy arrives', () => {
+    const live = msg({ stanzaId: 's1', id: 'i1', timestamp: 5 });
+    const archived = msg({ stanzaId: 's1', id: 'i1', timestamp: 4 });
+    const list = mergeMessages([live], [archived]);
+    expect(list).to.have.length(1);
+  });
+
+  it('matches our own sent message to its archived copy by origin-id and keeps the best status', () => {
+    const sent = msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', status: 'delivered' });
+    const archived = msg({ originId: 'o1', id: 'o1', stanzaId: 'sX', from: me, direction: 'out', status: 'sent' });
+    const list = mergeMessages([sent], [archived]);
+    expect(list).to.have.length(1);
+    expect(list[0]).to.include({ status: 'delivered', stanzaId: 'sX' });
+  });
+
+  it('does not let another sender collide with our origin-id', () => {
+    const ours = msg({ originId: 'o1', from: me, direction: 'out' });
+    const theirs = msg({ originId: 'o1', from: 'mallory@x' });
+    expect(mergeMessages([ours], [theirs])).to.have.length(2);
+  });
+
+  it('returns the same array when nothing changes', () => {
+    const list = [msg({ stanzaId: 's1' })];
+    expect(mergeMessages(list, [msg({ stanzaId: 's1' })])).to.equal(list);
+  });
+});
+
+describe('parseChatMessage', () => {
+  it('reads body, ids and trusts only our own archive stanza-id', () => {
+    const el = xml('message', { from: 'bob@x/phone', to: 'alice@x/web', type: 'chat', id: 'm1' },
+      xml('body', {}, '<b>hi</b>'),
+      xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: 'o1' }),
+      xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', id: 'forged', by: 'bob@x' }),
+      xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', id: 'real', by: 'alice@x' }));
+    const m = parseChatMessage(el, { ownBare: me, now: 42 })!;
+    expect(m).to.include({ conversation: 'bob@x', from: 'bob@x', direction: 'in', body: '<b>hi</b>', originId: 'o1', stanzaId: 'real', id: 'm1' });
+  });
+
+  it('ignores messages without body, groupchat and errors', () => {
+    expect(parseChatMessage(xml('message', { from: 'bob@x', type: 'chat' }), { ownBare: me })).to.equal(null);
+    expect(parseChatMessage(xml('message', { from: 'r@x/n', type: 'groupchat' }, xml('body', {}, 'x')), { ownBare: me })).to.equal(null);
+    expect(parseChatMessage(xml('message', { from: 'bob@x', type: 'error' }, xml('body', {}, 'x')), { ownBare: me })).to.equal(null);
+  });
+
+  it('unwraps carbons only from our own account', () => {
+    const inner = xml('message', { from: 'alice@x/phone', to: 'bob@x', type: 'chat' }, xml('body', {}, 'from my phone'));
+    const wrap = (from: string) => xml('message', { from, to: 'alice@x/web' },
+      xml('sent', { xmlns: 'urn:xmpp:carbons:2' }, xml('forwarded', { xmlns: 'urn:xmpp:forward:0' }, inner)));
+    const ok = unwrapCarbon(wrap('alice@x'), me)!;
+    expect(ok.sent).to.equal(true);
+    expect(parseChatMessage(ok.message, { ownBare: me, sentByUs: true })).to.include({ conversation: 'bob@x', direction: 'out' });
+    expect(unwrapCarbon(wrap('mallory@x'), me)).to.equal(null);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially, is capped, and jitters', () => {
+    expect(backoffDelay(0, () => 0)).to.equal(250);
+    expect(backoffDelay(3, () => 1)).to.equal(4000);
+    expect(backoffDelay(30, () => 1)).to.equal(30_000);
+    expect(backoffDelay(30, () => 0)).to.equal(15_000);
+  });
+});

@@ -1,0 +1,78 @@
+// End-to-end harness: Debian's Chromium via playwright-core, a static server for the repo (dist/,
+// demo/) and pages rendered from attributes only, accounts on the harness's Prosody.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+import { makeContacts } from '../../server/contacts.mjs';
+import { testStack } from './stack-env.mjs';
+
+export const stack = testStack();
+const root = process.cwd();
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+const esc = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Serves the repo read-only, plus `/page?tag=cc-chat&attr=value…`: a page with only the script tag
+ * and one element carrying the given attributes — no JavaScript of its own.
+ */
+export async function startStaticServer() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/page') {
+      const tag = url.searchParams.get('tag') ?? 'cc-chat';
+      const attrs = [...url.searchParams].filter(([k]) => k !== 'tag' && /^[a-z-]+$/.test(k))
+        .map(([k, v]) => (v === '' ? k : `${k}="${esc(v)}"`)).join(' ');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cc test page</title>
+<script type="module" src="/dist/cc.js"></script></head>
+<body style="margin:0;height:100vh"><${tag} ${attrs}></${tag}></body></html>`);
+      return;
+    }
+    const file = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(root) || file.includes('node_modules/.cache')) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[/** @type {keyof TYPES} */ (extname(file))] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { origin: `http://localhost:${addr.port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+let n = 0;
+export const unique = (/** @type {string} */ prefix) => `${prefix}-${Date.now().toString(36)}-${(n++).toString(36)}`;
+
+/** A fresh account on the test server. */
+export function newAccount(prefix = 'u') {
+  const user = unique(prefix);
+  const password = `pw-${user}`;
+  stack.prosodyctl(['register', user, stack.domain, password]);
+  return { user, password, jid: `${user}@${stack.domain}` };
+}
+
+/** @param {{ user: string, password: string }[]} accounts */
+export async function befriend(...accounts) {
+  const sessions = await makeContacts(stack.service, stack.domain, accounts, unique('setup'));
+  await Promise.all(sessions.map((s) => s.x.stop()));
+}
+
+/** URL of a page holding one element with these attributes. */
+export function pageUrl(/** @type {string} */ origin, /** @type {Record<string, string>} */ attrs, tag = 'cc-chat') {
+  return `${origin}/page?${new URLSearchParams({ tag, ...attrs })}`;
+}

@@ -57,6 +57,8 @@ export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 2,
+  // run-all.mjs reserves six ports from this base; the fifth is free for the test page server.
+  port: Number(process.env.CC_TEST_HTTP_PORT ?? 25280) + 5,
   plugins: [bundleDeps, commands, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   testRunnerHtml: (testFramework) => `<!DOCTYPE html><html lang="en"><body>
     <script>

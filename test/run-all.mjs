@@ -2,11 +2,23 @@
 // every test in headless Chromium against a real Prosody started here and stopped at the end.
 import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { ensurePackages } from '../server/system.mjs';
 import { testStack } from './support/stack-env.mjs';
 
 const only = process.argv.slice(2);
 ensurePackages(['prosody', 'prosody-modules', 'chromium']);
+
+async function freePortBase() {
+  const free = (/** @type {number} */ port) => new Promise((resolve) => {
+    const srv = createNetServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  for (;;) {
+    const b = 20000 + Math.floor(Math.random() * 400) * 20;
+    const ok = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => free(b + i)));
+    if (ok.every(Boolean)) return b;
+  }
+}
 
 /** @param {string} name @param {string} cmd @param {string[]} args */
 function run(name, cmd, args, env = {}) {
@@ -22,8 +34,14 @@ function run(name, cmd, args, env = {}) {
   });
 }
 
-const env = { CC_TEST_DIR: `.runtime/test-${process.pid}` };
-process.env.CC_TEST_DIR = env.CC_TEST_DIR;
+// Random free ports, so several runs (and a running demo) never collide.
+const base = await freePortBase();
+const env = {
+  CC_TEST_DIR: `.runtime/test-${process.pid}`,
+  CC_TEST_HTTP_PORT: String(base), CC_TEST_C2S_PORT: String(base + 1),
+  CC_TEST_COMPONENT_PORT: String(base + 2), CC_TEST_TURN_PORT: String(base + 3),
+};
+Object.assign(process.env, env);
 const stack = testStack();
 let failed = false;
 try {

@@ -38,6 +38,7 @@ export function createStack(opts) {
     const vars = {
       dir, httpPort: ports.http, c2sPort: ports.c2s, componentPort: ports.component,
       turnPort: ports.turn, turnSecret: secrets.turn, componentSecret: secrets.component,
+      pushModulesDir: resolve(here, 'push-bridge/prosody'),
     };
     const tmpl = readFileSync(`${here}/prosody.cfg.lua.tmpl`, 'utf8');
     writeFileSync(config, tmpl.replace(/\{\{(\w+)\}\}/g, (_, k) => String(vars[k])));

@@ -12,11 +12,18 @@ if (!existsSync('node_modules/.package-lock.json')) {
 
 const { createStack, DEMO_USERS, DEMO_ROOM } = await import('./devstack.mjs');
 const { seedDemo } = await import('./seed.mjs');
+const { startPushBridge } = await import('./push-bridge/bridge.mjs');
 const { createServer } = await import('vite');
 
 const stack = createStack({ dir: '.runtime/dev' });
 await stack.start();
 await seedDemo(stack);
+// The XEP-0357 → Web Push bridge, as the component push.localhost; data and VAPID keys in .runtime/.
+const pushBridge = await startPushBridge({
+  service: `xmpp://127.0.0.1:${stack.ports.component}`, domain: 'push.localhost', secret: stack.secrets.component,
+  dataDir: '.runtime/dev/push-bridge', healthPort: 5282,
+  log: (e) => { if (e.level !== 'debug') console.log(`[push-bridge] ${JSON.stringify(e)}`); },
+});
 const vite = await createServer({
   configFile: 'vite.config.ts',
   define: { __CC_DEMO_SERVICE__: JSON.stringify(stack.service) },
@@ -31,6 +38,8 @@ console.log(`
   XMPP:      ${stack.service}
   Users:     ${DEMO_USERS.map((u) => `${u.user}@localhost / ${u.password}`).join(', ')}   (dev-only)
   Room:      ${DEMO_ROOM}
+  Push:      bridge push.localhost, VAPID public key ${pushBridge.vapidPublicKey}
+             health ${pushBridge.healthUrl}
 
   Ctrl+C stops Prosody (pid ${stack.pid}) and the dev server.
 `);
@@ -41,6 +50,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     if (stopping) return;
     stopping = true;
     await vite.close();
+    await pushBridge.stop();
     await stack.stop();
     process.exit(0);
   });

@@ -1,0 +1,852 @@
+// The call engine of one session: JMI ringing, Jingle sessions, RTCPeerConnections and local media.
+// Headless (no rendering): elements call its actions and render its store. One engine per session,
+// shared by every cc-call on the page that uses that account.
+import type { Session } from '../core/session.js';
+import type { Element } from '../core/xmpp.js';
+import { parseIceAttribute, parseServices, servicesRequest, type IceServer } from './extdisco.js';
+import { serveIqSet } from './iq.js';
+import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from './jmi.js';
+import {
+  jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate, transportInfo,
+  type JingleRequest,
+} from './jingle-session.js';
+import { JNS, answerSetup, parseSdp, parseSdpCandidate, sdpCandidate, toSdp, type Candidate, type Role, type SessionModel } from './sdp-jingle.js';
+import { createCallStore, isLive, type CallView, type EndReason, type Quality, type RemoteParticipant } from './store.js';
+import { RoomCall, type RoomCallHost } from './room.js';
+
+export interface CallOptions {
+  /** Extra ICE servers (the `ice` attribute). */
+  ice?: string;
+  /** `relay` forces TURN (tests, privacy). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** How long an outgoing call rings before it is given up, in ms (default 60 s). */
+  answerTimeout?: number;
+}
+
+const DEFAULT_ANSWER_TIMEOUT = 60_000;
+const STATS_INTERVAL = 2000;
+const DISCONNECT_GRACE = 2500;
+
+/** One RTCPeerConnection with one remote device, and its Jingle session. */
+class Peer {
+  readonly pc: RTCPeerConnection;
+  /** Local candidates gathered before our description was sent. */
+  private held: { mid: string; c: Candidate }[] = [];
+  /** Remote candidates that came before the remote description. */
+  private early: { mid: string; c: Candidate }[] = [];
+  signalled = false;
+  remoteModel?: SessionModel;
+  localModel?: SessionModel;
+  stream: MediaStream | null = null;
+  private disconnectTimer?: ReturnType<typeof setTimeout>;
+  private restarting = false;
+  closed = false;
+
+  constructor(
+    private readonly engine: CallEngine,
+    readonly sid: string,
+    public remote: string,
+    readonly role: Role,
+    readonly name: string,
+    config: RTCConfiguration,
+  ) {
+    this.pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc.onicecandidate = (e) => {
+      const line = e.candidate?.candidate;
+      if (!line) return;
+      const c = parseSdpCandidate(line);
+      if (!c) return;
+      const mid = e.candidate!.sdpMid ?? this.localModel?.contents[0]?.name ?? '0';
+      if (!this.signalled) this.held.push({ mid, c });
+      else this.sendCandidates([{ mid, c }]);
+    };
+    this.pc.ontrack = (e) => {
+      this.stream ??= e.streams[0] ?? new MediaStream();
+      if (!this.stream.getTracks().includes(e.track)) this.stream.addTrack(e.track);
+      this.engine.peersChanged();
+    };
+    this.pc.onconnectionstatechange = () => this.onState();
+  }
+
+  private onState() {
+    const s = this.pc.connectionState;
+    clearTimeout(this.disconnectTimer);
+    if (s === 'connected') this.restarting = false;
+    if (s === 'failed') void this.restartIce();
+    // A short drop often heals by itself; if it does not, restart ICE.
+    if (s === 'disconnected') this.disconnectTimer = setTimeout(() => void this.restartIce(), DISCONNECT_GRACE);
+    this.engine.peersChanged();
+  }
+
+  /** Offerer side (the Jingle initiator restarts; XEP-0176 §6): fresh credentials via transport-info. */
+  async restartIce() {
+    if (this.closed || this.role !== 'initiator' || this.restarting || !this.signalled) return;
+    if (this.pc.signalingState !== 'stable') return;
+    this.restarting = true;
+    const offer = await this.pc.createOffer({ iceRestart: true });
+    await this.pc.setLocalDescription(offer);
+    const model = parseSdp(this.pc.localDescription!.sdp, { author: 'initiator' });
+    this.localModel = model;
+    // Candidates of the new generation follow as transport-info, as usual.
+    void this.engine.sendIq(transportInfo(this.remote, this.sid, model.contents.map((c) => ({ ...c, transport: { ...c.transport, candidates: [] } }))));
+  }
+
+  /** A transport-info with new ICE credentials: the other side restarted ICE. */
+  async onRestart(req: JingleRequest) {
+    const byName = new Map(req.model.contents.map((c) => [c.name, c.transport]));
+    const remote = this.remoteModel!;
+    for (const c of remote.contents) {
+      const t = byName.get(c.name) ?? byName.get(remote.contents[0]!.name);
+      if (t) c.transport = { ...c.transport, ufrag: t.ufrag, pwd: t.pwd, fingerprint: t.fingerprint ?? c.transport.fingerprint, candidates: t.candidates };
+    }
+    if (this.role === 'responder') {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: toSdp(remote, { author: 'initiator', version: Date.now() % 1e9 }) });
+      await this.pc.setLocalDescription(await this.pc.createAnswer());
+      const model = parseSdp(this.pc.localDescription!.sdp, { author: 'responder', creator: 'initiator' });
+      this.localModel = model;
+      await this.engine.sendIq(transportInfo(this.remote, this.sid, model.contents.map((c) => ({ ...c, transport: { ...c.transport, candidates: [] } }))));
+    } else if (this.pc.signalingState === 'have-local-offer') {
+      for (const c of remote.contents) if (c.transport.fingerprint?.setup === 'actpass') c.transport.fingerprint.setup = 'active';
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: toSdp(remote, { author: 'responder', version: Date.now() % 1e9 }) });
+    }
+  }
+
+  /** Our description as a Jingle model, with the candidates gathered so far inside it. */
+  takeLocalModel(author: Role): SessionModel {
+    const model = parseSdp(this.pc.localDescription!.sdp, { author, creator: 'initiator' });
+    for (const c of model.contents) c.transport.candidates = [];
+    // With BUNDLE every candidate belongs to the first content's transport.
+    const first = model.contents[0];
+    for (const h of this.held) {
+      const target = model.contents.find((c) => c.name === h.mid) ?? first;
+      target?.transport.candidates.push(h.c);
+    }
+    this.held = [];
+    this.localModel = model;
+    return model;
+  }
+
+  private sendCandidates(list: { mid: string; c: Candidate }[]) {
+    const model = this.localModel;
+    if (!model) return;
+    const byMid = new Map<string, Candidate[]>();
+    for (const { mid, c } of list) byMid.set(mid, [...(byMid.get(mid) ?? []), c]);
+    const contents = [...byMid].map(([mid, cands]) => {
+      const content = model.contents.find((c) => c.name === mid) ?? model.contents[0]!;
+      return { name: content.name, creator: content.creator, transport: { ufrag: content.transport.ufrag, pwd: content.transport.pwd, candidates: cands } };
+    });
+    void this.engine.sendIq(transportInfo(this.remote, this.sid, contents));
+  }
+
+  async addRemoteCandidates(req: JingleRequest) {
+    for (const content of req.model.contents) {
+      for (const c of content.transport.candidates) {
+        if (!this.pc.remoteDescription) this.early.push({ mid: content.name, c });
+        else await this.addCandidate(content.name, c);
+      }
+    }
+  }
+
+  private async addCandidate(mid: string, c: Candidate) {
+    const mids = this.remoteModel?.contents.map((x) => x.name) ?? [];
+    const sdpMid = mids.includes(mid) ? mid : mids[0] ?? mid;
+    await this.pc.addIceCandidate({ candidate: sdpCandidate(c), sdpMid }).catch((e) => console.warn('cc-call: candidate refused', e));
+  }
+
+  async applyRemote(type: 'offer' | 'answer', model: SessionModel) {
+    this.remoteModel = model;
+    if (type === 'answer') {
+      // Interop: an answer must take a DTLS role; treat a (wrong) actpass as active.
+      for (const c of model.contents) if (c.transport.fingerprint?.setup === 'actpass') c.transport.fingerprint.setup = answerSetup('actpass');
+    }
+    const sdp = toSdp(model, { author: type === 'offer' ? 'initiator' : 'responder' });
+    await this.pc.setRemoteDescription({ type, sdp });
+    const early = this.early;
+    this.early = [];
+    for (const e of early) await this.addCandidate(e.mid, e.c);
+    for (const content of model.contents) {
+      for (const c of content.transport.candidates) await this.addCandidate(content.name, c);
+    }
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.stream?.getTracks().forEach((t) => t.stop());
+  }
+}
+
+type Pending = { kind: 'jmi'; msg: JmiMessage } | { kind: 'initiate'; req: JingleRequest };
+
+/** The engine of a session, created on first use and shared. */
+export function callEngineFor(session: Session): CallEngine {
+  const key = Symbol.for('cc.call-engine');
+  const holder = session as unknown as Record<symbol, CallEngine | undefined>;
+  return (holder[key] ??= new CallEngine(session));
+}
+
+export class CallEngine implements RoomCallHost {
+  readonly $call = createCallStore();
+  private readonly peers = new Map<string, Peer>();
+  private local: MediaStream | null = null;
+  private audioTrack: MediaStreamTrack | null = null;
+  private cameraTrack: MediaStreamTrack | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
+  private pending?: Pending;
+  private options: CallOptions = {};
+  private ringers = 0;
+  private answerTimer?: ReturnType<typeof setTimeout>;
+  private statsTimer?: ReturnType<typeof setInterval>;
+  private iceCache?: { at: number; servers: IceServer[] };
+  private room?: RoomCall;
+  /** Stanzas that could not be sent while offline; flushed when the session is back. */
+  private outbox: Element[] = [];
+  private deviceIds: { audio?: string; video?: string } = {};
+
+  constructor(readonly session: Session) {
+    const conn = session.connection;
+    conn.onStanza((s) => this.onStanza(s));
+    serveIqSet(conn, JNS.jingle, 'jingle', (iq) => this.onJingle(iq));
+    conn.onOnline(() => this.onOnline());
+    if (conn.online) void this.onOnline();
+    if (typeof window !== 'undefined') window.addEventListener('online', () => this.networkChanged());
+  }
+
+  get conn() {
+    return this.session.connection;
+  }
+
+  configure(o: CallOptions) {
+    this.options = { ...this.options, ...o };
+  }
+
+  /** An element that rings for incoming calls; returns the undo. */
+  addRinger(): () => void {
+    this.ringers++;
+    let done = false;
+    return () => {
+      if (!done) this.ringers--;
+      done = true;
+    };
+  }
+
+  private async onOnline() {
+    await this.conn.request(enableCarbons()).catch(() => {});
+    const out = this.outbox;
+    this.outbox = [];
+    for (const s of out) await this.send(s);
+    // Media paths may have changed with the network that dropped the stream.
+    this.networkChanged();
+  }
+
+  private networkChanged() {
+    for (const p of this.peers.values()) {
+      const s = p.pc.connectionState;
+      if (s === 'failed' || s === 'disconnected') void p.restartIce();
+    }
+  }
+
+  async send(s: Element) {
+    try {
+      await this.conn.send(s);
+    } catch {
+      this.outbox.push(s);
+    }
+  }
+
+  async sendIq(iq: Element): Promise<Element | null> {
+    try {
+      return await this.conn.request(iq);
+    } catch (e) {
+      if (!this.conn.online) this.outbox.push(iq);
+      else console.warn('cc-call: request failed', e);
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  /** Calls `jid` (ringing all its devices with XEP-0353), or joins the room call of `room`. */
+  async call(jid: string, opts: { video?: boolean; room?: boolean } = {}): Promise<void> {
+    if (isLive(this.$call.get())) throw new Error('already in a call');
+    if (!this.conn.online) throw new Error('not connected');
+    const video = !!opts.video;
+    const id = crypto.randomUUID();
+    if (opts.room) return this.joinRoom(bareOf(jid), id, video);
+    const peer = bareOf(jid);
+    this.$call.set(this.view({ id, direction: 'out', peer, video, state: 'ringing' }));
+    const notice = await this.acquireMedia(video);
+    if (!this.isCurrent(id)) return this.releaseMedia();
+    const p = await this.createPeer(id, peer, 'initiator', peer);
+    this.attachLocal(p, video);
+    await p.pc.setLocalDescription(await p.pc.createOffer());
+    if (!this.isCurrent(id)) return;
+    this.update({ local: this.local, notice });
+    await this.send(buildJmi('propose', peer, id, { media: video ? ['audio', 'video'] : ['audio'] }));
+    this.answerTimer = setTimeout(() => {
+      if (this.$call.get()?.id !== id || this.$call.get()?.state !== 'ringing') return;
+      void this.send(buildJmi('retract', peer, id, { reason: 'timeout' }));
+      this.end('timeout');
+    }, this.options.answerTimeout ?? DEFAULT_ANSWER_TIMEOUT);
+  }
+
+  async accept(opts: { video?: boolean } = {}): Promise<void> {
+    const v = this.$call.get();
+    const pending = this.pending;
+    if (!v || v.state !== 'ringing' || v.direction !== 'in' || !pending) return;
+    this.pending = undefined;
+    clearTimeout(this.answerTimer);
+    const video = opts.video ?? v.video;
+    this.update({ state: 'connecting' });
+    const notice = await this.acquireMedia(video);
+    if (!this.isCurrent(v.id)) return this.releaseMedia();
+    this.update({ local: this.local, notice });
+    if (pending.kind === 'jmi') {
+      // The caller answers our proceed with a session-initiate (handled in onJingle).
+      this.pending = pending;
+      await this.send(buildJmi('proceed', pending.msg.from, v.id));
+    } else {
+      await this.answer(pending.req);
+    }
+  }
+
+  async decline(): Promise<void> {
+    const v = this.$call.get();
+    if (!v || v.state !== 'ringing' || v.direction !== 'in') return;
+    const p = this.pending;
+    this.pending = undefined;
+    if (p?.kind === 'jmi') await this.send(buildJmi('reject', p.msg.from, v.id, { reason: 'decline' }));
+    else if (p?.kind === 'initiate') await this.sendIq(sessionTerminate(p.req.from, p.req.sid, 'decline'));
+    this.end('declined');
+  }
+
+  async hangup(): Promise<void> {
+    const v = this.$call.get();
+    if (!isLive(v)) return;
+    if (v.direction === 'in' && v.state === 'ringing') return this.decline();
+    if (this.room) {
+      const r = this.room;
+      this.room = undefined;
+      for (const p of this.peers.values()) if (p.signalled) void this.sendIq(sessionTerminate(p.remote, p.sid, 'success'));
+      await r.leave();
+      return this.end('hangup');
+    }
+    const [p] = this.peers.values();
+    if (v.direction === 'out' && (!p || !p.signalled)) {
+      await this.send(buildJmi('retract', v.peer, v.id, { reason: 'cancel' }));
+    } else if (p) {
+      await this.sendIq(sessionTerminate(p.remote, p.sid, 'success'));
+      await this.send(buildJmi('finish', p.remote, v.id, { reason: 'success' }));
+    } else if (this.pending?.kind === 'jmi') {
+      // We proceeded but the session never started.
+      await this.send(buildJmi('reject', this.pending.msg.from, v.id, { reason: 'cancel' }));
+    }
+    this.end('hangup');
+  }
+
+  toggleMute(): void {
+    const v = this.$call.get();
+    if (!isLive(v)) return;
+    const muted = !v.muted;
+    if (this.audioTrack) this.audioTrack.enabled = !muted;
+    // Replacing the track with nothing stops the packets, not just the sound.
+    for (const p of this.peers.values()) {
+      const sender = this.senderOf(p, 'audio');
+      void sender?.replaceTrack(muted ? null : this.audioTrack);
+      const name = this.contentName(p, 'audio');
+      if (p.signalled) void this.sendIq(sessionInfo(p.remote, p.sid, muted ? 'mute' : 'unmute', name));
+    }
+    this.update({ muted });
+  }
+
+  async toggleCamera(): Promise<void> {
+    const v = this.$call.get();
+    if (!isLive(v)) return;
+    const off = !v.cameraOff;
+    if (off) {
+      this.cameraTrack?.stop();
+      if (this.cameraTrack) this.local?.removeTrack(this.cameraTrack);
+      this.cameraTrack = null;
+      if (!this.screenTrack) for (const p of this.peers.values()) void this.senderOf(p, 'video')?.replaceTrack(null);
+      this.update({ cameraOff: true, local: this.refreshLocal() });
+      return;
+    }
+    try {
+      const s = await navigator.mediaDevices.getUserMedia({ video: this.deviceIds.video ? { deviceId: { exact: this.deviceIds.video } } : true });
+      this.cameraTrack = s.getVideoTracks()[0] ?? null;
+    } catch (e) {
+      this.update({ notice: `Camera unavailable: ${errorText(e)}` });
+      return;
+    }
+    if (this.cameraTrack) this.local?.addTrack(this.cameraTrack);
+    if (!this.screenTrack) for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(this.cameraTrack);
+    this.update({ cameraOff: false, video: true, local: this.refreshLocal() });
+  }
+
+  /** Shares the screen in place of the camera; reverts when sharing stops (here or in the browser UI). */
+  async toggleScreenShare(): Promise<void> {
+    const v = this.$call.get();
+    if (!isLive(v)) return;
+    if (this.screenTrack) return this.stopSharing();
+    const anyVideo = [...this.peers.values()].some((p) => this.senderOf(p, 'video'));
+    if (!anyVideo) {
+      this.update({ notice: 'Screen sharing needs a video call' });
+      return;
+    }
+    let track: MediaStreamTrack | undefined;
+    try {
+      const s = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      track = s.getVideoTracks()[0];
+    } catch (e) {
+      this.update({ notice: `Screen sharing was not started: ${errorText(e)}` });
+      return;
+    }
+    if (!track) return;
+    this.screenTrack = track;
+    track.addEventListener('ended', () => void this.stopSharing());
+    for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(track);
+    this.update({ sharing: true, local: this.refreshLocal() });
+  }
+
+  private async stopSharing() {
+    const t = this.screenTrack;
+    if (!t) return;
+    this.screenTrack = null;
+    t.stop();
+    for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(this.cameraTrack);
+    if (isLive(this.$call.get())) this.update({ sharing: false, local: this.refreshLocal() });
+  }
+
+  /** Switches the microphone or camera; takes effect at once in a call. */
+  async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    this.deviceIds[kind] = deviceId || undefined;
+    const v = this.$call.get();
+    if (!isLive(v) || !this.local) return;
+    if (kind === 'video' && (v.cameraOff || !this.cameraTrack)) return;
+    try {
+      const s = await navigator.mediaDevices.getUserMedia(kind === 'audio'
+        ? { audio: deviceId ? { deviceId: { exact: deviceId } } : true }
+        : { video: deviceId ? { deviceId: { exact: deviceId } } : true });
+      const track = (kind === 'audio' ? s.getAudioTracks() : s.getVideoTracks())[0];
+      if (!track) return;
+      const old = kind === 'audio' ? this.audioTrack : this.cameraTrack;
+      old?.stop();
+      if (old) this.local.removeTrack(old);
+      this.local.addTrack(track);
+      if (kind === 'audio') {
+        this.audioTrack = track;
+        track.enabled = !v.muted;
+        if (!v.muted) for (const p of this.peers.values()) await this.senderOf(p, 'audio')?.replaceTrack(track);
+      } else {
+        this.cameraTrack = track;
+        if (!this.screenTrack) for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(track);
+      }
+      this.update({ local: this.refreshLocal() });
+    } catch (e) {
+      this.update({ notice: `Could not switch device: ${errorText(e)}` });
+    }
+  }
+
+  /** getStats() of every peer connection of the current call. */
+  async stats(): Promise<RTCStatsReport[]> {
+    return Promise.all([...this.peers.values()].map((p) => p.pc.getStats()));
+  }
+
+  // ---------------------------------------------------------------- incoming stanzas
+
+  private onStanza(s: Element): boolean {
+    if (this.room?.onStanza(s)) return true;
+    if (!s.is('message')) return false;
+    const msg = parseJmi(s, this.conn.bare, this.conn.jid);
+    if (!msg) return false;
+    void this.onJmi(msg);
+    return true;
+  }
+
+  private async onJmi(m: JmiMessage) {
+    const v = this.$call.get();
+    const own = this.conn.bare;
+    const fromSelf = bareOf(m.from) === own;
+    const sameCall = v?.id === m.id;
+    // Our other device acted on a call that rings here.
+    if ((m.carbon === 'sent' || (fromSelf && m.from !== this.conn.jid)) && sameCall && v?.direction === 'in' && v.state === 'ringing') {
+      if (m.action === 'proceed' || m.action === 'accept') return this.end('answered-elsewhere');
+      if (m.action === 'reject') return this.end('declined-elsewhere');
+    }
+    if (m.carbon === 'sent' || fromSelf) return;
+    switch (m.action) {
+      case 'propose': {
+        if (isLive(v)) {
+          if (v.id !== m.id) await this.send(buildJmi('reject', m.from, m.id, { reason: 'busy' }));
+          return;
+        }
+        if (this.ringers <= 0) return;
+        this.pending = { kind: 'jmi', msg: m };
+        this.$call.set(this.view({ id: m.id, direction: 'in', peer: bareOf(m.from), video: m.media.includes('video'), state: 'ringing' }));
+        await this.send(buildJmi('ringing', m.from, m.id));
+        this.startIncomingTimeout(m.id);
+        return;
+      }
+      case 'retract':
+        if (sameCall && v?.direction === 'in' && v.state === 'ringing') this.end(m.reason === 'timeout' ? 'missed' : 'cancelled');
+        return;
+      case 'ringing':
+        if (sameCall && v?.direction === 'out') this.update({ remoteRinging: true });
+        return;
+      case 'proceed':
+        if (sameCall && v?.direction === 'out' && v.state === 'ringing') await this.onProceed(m);
+        return;
+      case 'reject':
+        if (sameCall && v?.direction === 'out' && isLive(v) && ![...this.peers.values()].some((p) => p.signalled)) {
+          this.end(m.reason === 'busy' ? 'busy' : 'declined');
+        }
+        return;
+      case 'finish':
+        if (sameCall && isLive(v)) this.end('remote-hangup');
+        return;
+    }
+  }
+
+  private startIncomingTimeout(id: string) {
+    clearTimeout(this.answerTimer);
+    // The caller retracts after its own timeout; this is the safety net if that never arrives.
+    this.answerTimer = setTimeout(() => {
+      const v = this.$call.get();
+      if (v?.id === id && v.state === 'ringing') this.end('missed');
+    }, (this.options.answerTimeout ?? DEFAULT_ANSWER_TIMEOUT) + 5000);
+  }
+
+  private async onProceed(m: JmiMessage) {
+    clearTimeout(this.answerTimer);
+    const p = this.peers.get(m.id);
+    if (!p) return;
+    p.remote = m.from;
+    this.update({ state: 'connecting' });
+    p.signalled = true;
+    const model = p.takeLocalModel('initiator');
+    const reply = await this.sendIq(sessionInitiate(m.from, m.id, this.conn.jid, model));
+    if (!reply && this.isCurrent(m.id)) this.end('failed');
+  }
+
+  private async onJingle(iq: Element): Promise<Element | true> {
+    const req = parseJingleIq(iq);
+    if (!req) return jingleError('bad-request');
+    if (req.action === 'session-initiate') {
+      void this.onInitiate(req);
+      return true;
+    }
+    if (this.room && this.room.owns(req.from) && !this.peers.has(req.sid)) return jingleError('item-not-found', 'unknown-session');
+    const p = this.peers.get(req.sid);
+    if (!p || p.remote !== req.from) return jingleError('item-not-found', 'unknown-session');
+    switch (req.action) {
+      case 'session-accept':
+        void p.applyRemote('answer', req.model).then(() => this.peersChanged()).catch((e) => this.fail(e));
+        break;
+      case 'transport-info': {
+        const fresh = req.model.contents.some((c) => c.transport.ufrag && p.remoteModel && c.transport.ufrag !== p.remoteModel.contents.find((x) => x.name === c.name)?.transport.ufrag);
+        if (fresh && p.remoteModel) void p.onRestart(req).catch((e) => console.warn('cc-call: ICE restart failed', e));
+        else void p.addRemoteCandidates(req);
+        break;
+      }
+      case 'session-terminate':
+        if (this.room) this.dropPeer(p);
+        else this.end(req.reason === 'busy' ? 'busy' : req.reason === 'decline' ? 'declined' : 'remote-hangup');
+        break;
+      case 'session-info':
+        break;
+      default:
+        return jingleError('feature-not-implemented');
+    }
+    return true;
+  }
+
+  private async onInitiate(req: JingleRequest) {
+    const v = this.$call.get();
+    if (this.room?.owns(req.from)) {
+      if (this.room.accepting(req.from)) await this.answer(req);
+      else await this.sendIq(sessionTerminate(req.from, req.sid, 'decline'));
+      return;
+    }
+    // The session we proceeded to (XEP-0353): answer it at once.
+    if (v && v.id === req.sid && v.direction === 'in' && this.pending?.kind === 'jmi' && this.pending.msg.from === req.from) {
+      this.pending = undefined;
+      if (v.state === 'connecting') await this.answer(req);
+      return;
+    }
+    if (isLive(v)) {
+      await this.sendIq(sessionTerminate(req.from, req.sid, 'busy'));
+      return;
+    }
+    if (this.ringers <= 0) {
+      await this.sendIq(sessionTerminate(req.from, req.sid, 'decline'));
+      return;
+    }
+    // A plain Jingle call without message initiation rings like any other.
+    this.pending = { kind: 'initiate', req };
+    this.$call.set(this.view({ id: req.sid, direction: 'in', peer: bareOf(req.from), video: req.model.contents.some((c) => c.media === 'video'), state: 'ringing' }));
+    await this.sendIq(sessionInfo(req.from, req.sid, 'ringing'));
+    this.startIncomingTimeout(req.sid);
+  }
+
+  /** Answers a session-initiate with our media. */
+  private async answer(req: JingleRequest) {
+    const v = this.$call.get();
+    if (!v) return;
+    const name = this.room ? this.room.nameOf(req.from) : bareOf(req.from);
+    const p = await this.createPeer(req.sid, req.from, 'responder', name);
+    try {
+      await p.applyRemote('offer', req.model);
+      for (const t of p.pc.getTransceivers()) {
+        const kind = t.receiver.track.kind as 'audio' | 'video';
+        const track = kind === 'audio' ? (v.muted ? null : this.audioTrack) : (this.screenTrack ?? this.cameraTrack);
+        const have = kind === 'audio' ? this.audioTrack : this.cameraTrack;
+        if (have || (kind === 'video' && this.screenTrack)) {
+          await t.sender.replaceTrack(track);
+          if (this.local) t.sender.setStreams(this.local);
+          t.direction = 'sendrecv';
+        } else {
+          t.direction = 'recvonly';
+        }
+      }
+      await p.pc.setLocalDescription(await p.pc.createAnswer());
+      p.signalled = true;
+      const model = p.takeLocalModel('responder');
+      const ok = await this.sendIq(sessionAccept(req.from, req.sid, this.conn.jid, model));
+      if (!ok && !this.room) this.end('failed');
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- room calls (mesh)
+
+  private async joinRoom(room: string, id: string, video: boolean) {
+    this.$call.set(this.view({ id, direction: 'out', peer: room, room, video, state: 'connecting' }));
+    const notice = await this.acquireMedia(video);
+    if (!this.isCurrent(id)) return this.releaseMedia();
+    this.update({ local: this.local, notice });
+    const rc = new RoomCall(this, room, this.session.config.nick ?? this.conn.bare.split('@')[0]!, video);
+    this.room = rc;
+    const result = await rc.join();
+    if (!this.isCurrent(id)) return;
+    if (result.full) {
+      this.room = undefined;
+      await rc.leave();
+      this.update({ notice: `This call already has ${result.count} participants; calls in a room are limited to 4.` });
+      return this.end('full');
+    }
+    this.update({ state: 'active', startedAt: Date.now() });
+    // The newcomer calls everyone already in the call; they accept calls from newcomers.
+    for (const occupant of result.inCall) void this.callOccupant(occupant, video);
+  }
+
+  private async callOccupant(occupant: string, video: boolean) {
+    const sid = crypto.randomUUID();
+    const p = await this.createPeer(sid, occupant, 'initiator', this.room?.nameOf(occupant) ?? occupant);
+    this.attachLocal(p, video);
+    await p.pc.setLocalDescription(await p.pc.createOffer());
+    await new Promise((r) => setTimeout(r, 0));
+    p.signalled = true;
+    const reply = await this.sendIq(sessionInitiate(occupant, sid, this.conn.jid, p.takeLocalModel('initiator')));
+    if (!reply) this.dropPeer(p);
+  }
+
+  /** RoomCallHost: an occupant left the room or the call. */
+  occupantLeft(occupant: string) {
+    for (const p of this.peers.values()) if (p.remote === occupant) this.dropPeer(p);
+  }
+
+  private dropPeer(p: Peer) {
+    p.close();
+    this.peers.delete(p.sid);
+    this.peersChanged();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private isCurrent(id: string) {
+    const v = this.$call.get();
+    return v?.id === id && isLive(v);
+  }
+
+  private view(v: Pick<CallView, 'id' | 'direction' | 'peer' | 'video' | 'state'> & Partial<CallView>): CallView {
+    return { remoteRinging: false, local: null, remotes: [], muted: false, cameraOff: false, sharing: false, quality: 'unknown', ...v };
+  }
+
+  private update(patch: Partial<CallView>) {
+    const v = this.$call.get();
+    if (v) this.$call.set({ ...v, ...patch });
+  }
+
+  private async iceServers(): Promise<IceServer[]> {
+    const extra = parseIceAttribute(this.options.ice);
+    if (this.iceCache && Date.now() - this.iceCache.at < 5 * 60_000) return [...extra, ...this.iceCache.servers];
+    let servers: IceServer[] = [];
+    try {
+      const domain = this.conn.bare.split('@')[1]!;
+      servers = parseServices(await this.conn.request(servicesRequest(domain), 3000));
+      this.iceCache = { at: Date.now(), servers };
+    } catch {
+      // No XEP-0215 on this server: direct and STUN-less paths only.
+    }
+    return [...extra, ...servers];
+  }
+
+  private async createPeer(sid: string, remote: string, role: Role, name: string): Promise<Peer> {
+    const iceServers = await this.iceServers();
+    const p = new Peer(this, sid, remote, role, name, { iceServers, iceTransportPolicy: this.options.iceTransportPolicy ?? 'all' });
+    this.peers.set(sid, p);
+    this.startStats();
+    return p;
+  }
+
+  private attachLocal(p: Peer, video: boolean) {
+    const streams = this.local ? [this.local] : [];
+    p.pc.addTransceiver(this.audioTrack ?? 'audio', { direction: this.audioTrack ? 'sendrecv' : 'recvonly', streams });
+    if (video) {
+      const vt = this.screenTrack ?? this.cameraTrack;
+      p.pc.addTransceiver(vt ?? 'video', { direction: vt || this.cameraTrack === null ? (vt ? 'sendrecv' : 'recvonly') : 'recvonly', streams });
+    }
+  }
+
+  private senderOf(p: Peer, kind: 'audio' | 'video'): RTCRtpSender | undefined {
+    return p.pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped')?.sender;
+  }
+
+  private contentName(p: Peer, kind: 'audio' | 'video') {
+    return p.localModel?.contents.find((c) => c.media === kind)?.name;
+  }
+
+  /** Gets the microphone (and camera); falls back to audio only, then to receive-only, with a notice. */
+  private async acquireMedia(video: boolean): Promise<string | undefined> {
+    const audio: MediaTrackConstraints | boolean = this.deviceIds.audio ? { deviceId: { exact: this.deviceIds.audio } } : true;
+    const cam: MediaTrackConstraints | boolean = this.deviceIds.video ? { deviceId: { exact: this.deviceIds.video } } : true;
+    let notice: string | undefined;
+    let stream: MediaStream | null = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? cam : false });
+    } catch (e) {
+      if (video) {
+        try {
+          stream = await navigator.mediaDevices.getUserMedia({ audio });
+          notice = `Camera unavailable (${errorText(e)}): continuing with audio only.`;
+        } catch (e2) {
+          notice = `Microphone and camera unavailable (${errorText(e2)}): you can still hear and see the other side.`;
+        }
+      } else {
+        notice = `Microphone unavailable (${errorText(e)}): you can still hear the other side.`;
+      }
+    }
+    this.local = stream ?? new MediaStream();
+    this.audioTrack = this.local.getAudioTracks()[0] ?? null;
+    this.cameraTrack = this.local.getVideoTracks()[0] ?? null;
+    return notice;
+  }
+
+  private refreshLocal(): MediaStream {
+    // A new stream object, so renderers notice the change of tracks.
+    const tracks = [this.audioTrack, this.screenTrack ?? this.cameraTrack].filter((t): t is MediaStreamTrack => !!t);
+    this.local = new MediaStream(tracks);
+    return this.local;
+  }
+
+  private releaseMedia() {
+    for (const t of [this.audioTrack, this.cameraTrack, this.screenTrack, ...(this.local?.getTracks() ?? [])]) t?.stop();
+    this.audioTrack = this.cameraTrack = this.screenTrack = null;
+  }
+
+  /** RoomCallHost + peers: re-derive the participants shown. */
+  peersChanged() {
+    const v = this.$call.get();
+    if (!isLive(v)) return;
+    const remotes: RemoteParticipant[] = [...this.peers.values()].map((p) => ({
+      jid: p.remote, name: p.name, stream: p.stream, connection: p.pc.connectionState,
+    }));
+    const patch: Partial<CallView> = { remotes };
+    if (!v.room && v.state === 'connecting' && remotes.some((r) => r.connection === 'connected')) {
+      patch.state = 'active';
+      patch.startedAt = Date.now();
+    }
+    if (!v.room && v.state !== 'ringing' && remotes.length && remotes.every((r) => r.connection === 'closed')) return this.end('failed');
+    this.update(patch);
+  }
+
+  private startStats() {
+    if (this.statsTimer) return;
+    this.statsTimer = setInterval(() => void this.sampleStats(), STATS_INTERVAL);
+  }
+
+  private lastLoss = new Map<string, { lost: number; received: number }>();
+
+  /** Network quality from getStats(): round-trip time and packet loss of the worst peer. */
+  private async sampleStats() {
+    const v = this.$call.get();
+    if (!isLive(v) || v.state !== 'active') return;
+    let worst: Quality = 'unknown';
+    const rank: Record<Quality, number> = { unknown: 0, good: 1, fair: 2, poor: 3 };
+    for (const p of this.peers.values()) {
+      if (p.pc.connectionState !== 'connected') continue;
+      const stats = await p.pc.getStats();
+      let rtt: number | undefined;
+      let lost = 0, received = 0;
+      stats.forEach((s) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') rtt = s.currentRoundTripTime;
+        if (s.type === 'inbound-rtp') {
+          lost += s.packetsLost ?? 0;
+          received += s.packetsReceived ?? 0;
+        }
+      });
+      const prev = this.lastLoss.get(p.sid) ?? { lost: 0, received: 0 };
+      this.lastLoss.set(p.sid, { lost, received });
+      const dl = lost - prev.lost, dr = received - prev.received;
+      const loss = dl + dr > 0 ? dl / (dl + dr) : 0;
+      const q: Quality = (rtt ?? 0) > 0.4 || loss > 0.08 ? 'poor' : (rtt ?? 0) > 0.15 || loss > 0.02 ? 'fair' : 'good';
+      if (rank[q] > rank[worst]) worst = q;
+    }
+    if (worst !== v.quality && this.$call.get() === v) this.update({ quality: worst });
+  }
+
+  private fail(e: unknown) {
+    console.warn('cc-call: call failed', e);
+    if (isLive(this.$call.get())) {
+      this.update({ notice: `The call failed: ${errorText(e)}` });
+      for (const p of this.peers.values()) if (p.signalled) void this.sendIq(sessionTerminate(p.remote, p.sid, 'failed-application'));
+      this.end('failed');
+    }
+  }
+
+  /** Ends the current call here: every peer connection closed, every local track stopped. */
+  private end(reason: EndReason) {
+    const v = this.$call.get();
+    if (!isLive(v)) return;
+    clearTimeout(this.answerTimer);
+    clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
+    this.pending = undefined;
+    for (const p of this.peers.values()) p.close();
+    this.peers.clear();
+    this.lastLoss.clear();
+    this.releaseMedia();
+    if (this.room) {
+      const r = this.room;
+      this.room = undefined;
+      void r.leave();
+    }
+    this.$call.set({ ...v, state: 'ended', reason, endedAt: Date.now(), remotes: v.remotes.map((r) => ({ ...r, connection: 'closed' })) });
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof DOMException) {
+    if (e.name === 'NotAllowedError') return 'permission denied';
+    if (e.name === 'NotFoundError') return 'no device found';
+    if (e.name === 'NotReadableError') return 'the device is in use';
+    return e.message || e.name;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

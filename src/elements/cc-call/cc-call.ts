@@ -1,0 +1,274 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { callEngineFor, type CallEngine } from '../../call/engine.js';
+import { durationOf, type CallView, type EndReason, type RemoteParticipant } from '../../call/store.js';
+import type { Session } from '../../core/session.js';
+import { CcElement } from '../base.js';
+import { callStyles } from './styles.js';
+import { TonePlayer } from './tones.js';
+
+const ENDED_TEXT: Record<EndReason, string> = {
+  hangup: 'Call ended', 'remote-hangup': 'The other side hung up', declined: 'Call declined', busy: 'Busy: already in another call',
+  timeout: 'No answer', cancelled: 'Call cancelled', missed: 'Missed call', 'answered-elsewhere': 'Answered on another device',
+  'declined-elsewhere': 'Declined on another device', failed: 'The call could not be connected', full: 'This call is full',
+  error: 'Call error',
+};
+
+const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off|no|0)$/i.test(v), toAttribute: (v: boolean) => (v ? '' : 'false') };
+
+/**
+ * Audio and video calls over XMPP: Jingle with message initiation, so every device of the callee
+ * rings; group calls in a room as a small mesh.
+ *
+ * @tag cc-call
+ * @fires cc-call-incoming - A call is ringing here. detail: `{ from, video }`
+ * @fires cc-call-state - detail: `{ state: 'ringing' | 'connecting' | 'active' | 'ended' }`
+ * @fires cc-call-ended - detail: `{ reason, duration }` (duration in seconds of the connected call)
+ * @fires cc-ready - The session is online. detail: `{ jid }`
+ * @fires cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
+ * @fires cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
+ * @csspart panel - The call panel.
+ * @csspart incoming - The incoming-call dialog.
+ * @csspart stage - The video area (remote tiles and the local preview).
+ * @csspart remote - One remote participant's tile.
+ * @csspart local - The local preview.
+ * @csspart controls - The in-call buttons.
+ * @csspart notice - A message about media fallback or a refused call.
+ * @csspart error - The error box.
+ * @cssprop --cc-accent - Accent colour.
+ * @cssprop --cc-stage - Background of the video area.
+ * @cssprop --cc-danger - Colour of the hang-up button.
+ * @cssprop --cc-call-width - Width of the docked panel.
+ */
+export class CcCall extends CcElement {
+  static override styles = callStyles;
+
+  /** JID to call (or the peer of the current 1:1 call). */
+  @property() with?: string;
+  /** Group call in this room. */
+  @property() room?: string;
+  /** Start with the camera on. */
+  @property({ type: Boolean }) video = false;
+  /** Ring for incoming calls (default on; `ring="false"` turns it off). */
+  @property({ converter: onOff, reflect: false }) ring = true;
+  /** Extra STUN/TURN URLs, space-separated (normally discovered with XEP-0215). */
+  @property() ice?: string;
+  /** `relay` sends media only through TURN. */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  /** Seconds an outgoing call rings before it counts as unanswered (default 60). */
+  @property({ type: Number, attribute: 'answer-timeout' }) answerTimeout = 60;
+
+  @state() private full = false;
+  @state() private devices: MediaDeviceInfo[] = [];
+  @state() private dismissed?: string;
+  private engine?: CallEngine;
+  private unring?: () => void;
+  private last?: CallView | null;
+  private tones = new TonePlayer();
+  private clock?: ReturnType<typeof setInterval>;
+  private sinkId = '';
+
+  /** Calls `jid` (default: the `with` attribute). */
+  async call(jid = this.with, opts: { video?: boolean } = {}): Promise<void> {
+    if (!this.engine) return;
+    try {
+      if (this.room && !jid) await this.engine.call(this.room, { video: opts.video ?? this.video, room: true });
+      else if (jid) await this.engine.call(jid, { video: opts.video ?? this.video });
+    } catch (e) {
+      this.emit('cc-error', { code: 'call', message: String((e as Error).message ?? e) });
+    }
+  }
+
+  /** Joins the call of the `room` attribute. */
+  joinRoom(opts: { video?: boolean } = {}) {
+    return this.room ? this.engine?.call(this.room, { video: opts.video ?? this.video, room: true }) : Promise.resolve();
+  }
+
+  accept(): Promise<void> { return this.engine?.accept() ?? Promise.resolve(); }
+  decline(): Promise<void> { return this.engine?.decline() ?? Promise.resolve(); }
+  hangup(): Promise<void> { return this.engine?.hangup() ?? Promise.resolve(); }
+
+  /** The raw WebRTC statistics of every peer connection of the current call. */
+  async getStats(): Promise<RTCStatsReport[]> {
+    return this.engine ? this.engine.stats() : [];
+  }
+
+  protected override sessionAttached(s: Session) {
+    this.engine = callEngineFor(s);
+    this.configureEngine();
+    this.updateRinger();
+    this.last = this.engine.$call.get();
+    this.watch(this.engine.$call, (v) => this.onCall(v));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.unring?.();
+    this.unring = undefined;
+    this.tones.dispose();
+    clearInterval(this.clock);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    super.willUpdate(changed);
+    if (changed.has('ice') || changed.has('iceTransportPolicy') || changed.has('answerTimeout')) this.configureEngine();
+    if (changed.has('ring')) this.updateRinger();
+  }
+
+  protected override updated() {
+    if (!this.sinkId) return;
+    for (const m of this.renderRoot.querySelectorAll<HTMLMediaElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string }>('.remote video, .remote audio')) {
+      if (m.setSinkId && m.sinkId !== this.sinkId) void m.setSinkId(this.sinkId).catch(() => {});
+    }
+  }
+
+  private configureEngine() {
+    this.engine?.configure({
+      ice: this.ice, iceTransportPolicy: this.iceTransportPolicy,
+      answerTimeout: Number.isFinite(this.answerTimeout) && this.answerTimeout > 0 ? this.answerTimeout * 1000 : undefined,
+    });
+  }
+
+  private updateRinger() {
+    if (this.ring && this.engine && !this.unring) this.unring = this.engine.addRinger();
+    if (!this.ring) {
+      this.unring?.();
+      this.unring = undefined;
+    }
+  }
+
+  private onCall(v: CallView | null) {
+    const prev = this.last;
+    this.last = v;
+    if (!v) return;
+    const newCall = prev?.id !== v.id;
+    if (newCall || prev?.state !== v.state) {
+      this.emit('cc-call-state', { state: v.state });
+      if (v.state === 'ringing' && v.direction === 'in') this.emit('cc-call-incoming', { from: v.peer, video: v.video });
+      if (v.state === 'ended') this.emit('cc-call-ended', { reason: v.reason, duration: durationOf(v) });
+      if (v.state === 'active') void this.loadDevices();
+    }
+    if (v.state === 'ringing' && v.direction === 'in' && this.ring) this.tones.play('ring');
+    else if (v.state === 'ringing' && v.direction === 'out') this.tones.play('ringback');
+    else this.tones.stop();
+    clearInterval(this.clock);
+    if (v.state === 'active') this.clock = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  private async loadDevices() {
+    try {
+      this.devices = await navigator.mediaDevices.enumerateDevices();
+    } catch {
+      this.devices = [];
+    }
+  }
+
+  override render() {
+    const err = this.renderError();
+    if (err) return err;
+    const v = this.engine?.$call.get() ?? null;
+    if (!v || (v.state === 'ended' && this.dismissed === v.id)) return this.renderIdle();
+    if (v.state === 'ringing' && v.direction === 'in') return this.renderIncoming(v);
+    if (v.state === 'ended') return this.renderEnded(v);
+    return this.renderCall(v);
+  }
+
+  private renderIdle() {
+    if (this.room) {
+      return html`<div class="panel" part="panel"><div class="bar">
+        <span class="who">${this.room}</span>
+        <button class="primary" @click=${() => this.joinRoom()}>Join call</button></div></div>`;
+    }
+    if (!this.with) return nothing;
+    const online = this.connectionState === 'online';
+    return html`<div class="panel" part="panel"><div class="bar">
+      <span class="who">${this.with}</span>
+      <button ?disabled=${!online} @click=${() => this.call(this.with, { video: false })}>Audio call</button>
+      <button class="primary" ?disabled=${!online} @click=${() => this.call(this.with, { video: true })}>Video call</button>
+    </div></div>`;
+  }
+
+  private renderIncoming(v: CallView) {
+    return html`<div class="panel" part="panel">
+      <div class="incoming" part="incoming" role="alertdialog" aria-label="Incoming call" aria-describedby="caller">
+        <div class="avatar" aria-hidden="true">${v.peer.slice(0, 1)}</div>
+        <div id="caller"><strong>${v.peer}</strong> <span class="muted-text">is calling you${v.video ? ' (video)' : ''}</span></div>
+        <div class="actions">
+          <button class="accept" @click=${() => this.accept()}>Accept</button>
+          <button class="danger" @click=${() => this.decline()}>Decline</button>
+        </div>
+      </div></div>`;
+  }
+
+  private renderEnded(v: CallView) {
+    const d = durationOf(v);
+    return html`<div class="panel" part="panel">
+      ${v.notice ? html`<div class="notice" part="notice" role="status">${v.notice}</div>` : nothing}
+      <div class="bar" role="status">
+        <span class="who">${ENDED_TEXT[v.reason ?? 'hangup']}${d ? html` <span class="muted-text">· ${clock(d)}</span>` : nothing}</span>
+        <button @click=${() => (this.dismissed = v.id)}>Close</button>
+      </div></div>`;
+  }
+
+  private renderCall(v: CallView) {
+    const status = v.state === 'ringing' ? (v.remoteRinging ? 'Ringing…' : 'Calling…') : v.state === 'connecting' ? 'Connecting…' : clock(durationOf(v));
+    const showVideo = v.video;
+    return html`<div class="panel ${this.full ? 'full' : ''}" part="panel">
+      <div class="bar">
+        <span class="who">${v.room ?? v.peer}</span>
+        <span class="muted-text" role="timer" aria-label="Call status">${status}</span>
+        ${v.state === 'active' ? html`<span class="quality muted-text" data-q=${v.quality} aria-label="Network quality">Network: ${v.quality === 'unknown' ? '…' : v.quality}</span>` : nothing}
+      </div>
+      ${v.notice ? html`<div class="notice" part="notice" role="status">${v.notice}</div>` : nothing}
+      <div class="stage" part="stage">
+        ${v.remotes.length === 0 ? html`<div class="tile"><div class="avatar" aria-hidden="true">${(v.room ?? v.peer).slice(0, 1)}</div></div>` : nothing}
+        ${v.remotes.map((r) => this.renderRemote(r, showVideo))}
+        ${showVideo && v.local && v.local.getVideoTracks().length ? html`<div class="self" part="local">
+          <video class="local" aria-label="Your camera" .srcObject=${v.local} .muted=${true} muted autoplay playsinline></video></div>` : nothing}
+      </div>
+      <div class="controls" part="controls">
+        <button aria-pressed=${v.muted ? 'true' : 'false'} @click=${() => this.engine?.toggleMute()}>Mute microphone</button>
+        ${v.video ? html`<button aria-pressed=${v.cameraOff ? 'true' : 'false'} @click=${() => this.engine?.toggleCamera()}>Turn camera off</button>
+          <button aria-pressed=${v.sharing ? 'true' : 'false'} @click=${() => this.engine?.toggleScreenShare()}>Share screen</button>` : nothing}
+        <button aria-pressed=${this.full ? 'true' : 'false'} @click=${() => (this.full = !this.full)}>Full screen</button>
+        ${v.video && 'pictureInPictureEnabled' in document ? html`<button @click=${() => this.pip()}>Picture in picture</button>` : nothing}
+        <button class="danger" @click=${() => this.hangup()}>Hang up</button>
+      </div>
+      ${v.state === 'active' ? this.renderDevices(v) : nothing}
+    </div>`;
+  }
+
+  private renderRemote(r: RemoteParticipant, video: boolean) {
+    const hasVideo = video && !!r.stream?.getVideoTracks().length;
+    return html`<div class="tile remote" part="remote" data-jid=${r.jid}>
+      ${hasVideo
+        ? html`<video class="remote-video" aria-label=${`Video of ${r.name}`} .srcObject=${r.stream} autoplay playsinline></video>`
+        : html`<div class="avatar" aria-hidden="true">${r.name.slice(0, 1)}</div><audio .srcObject=${r.stream} autoplay></audio>`}
+      <span class="label">${r.name}</span>
+    </div>`;
+  }
+
+  private renderDevices(v: CallView) {
+    const of = (kind: MediaDeviceKind) => this.devices.filter((d) => d.kind === kind);
+    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId}>${d.label || `${d.kind} ${i + 1}`}</option>`;
+    const speakers = of('audiooutput');
+    return html`<div class="devices">
+      <label for="mic">Microphone</label>
+      <select id="mic" aria-label="Microphone" @change=${(e: Event) => this.engine?.useDevice('audio', (e.target as HTMLSelectElement).value)}>${of('audioinput').map(opt)}</select>
+      ${v.video ? html`<label for="cam">Camera</label>
+        <select id="cam" aria-label="Camera" @change=${(e: Event) => this.engine?.useDevice('video', (e.target as HTMLSelectElement).value)}>${of('videoinput').map(opt)}</select>` : nothing}
+      ${speakers.length && 'setSinkId' in HTMLMediaElement.prototype ? html`<label for="spk">Speaker</label>
+        <select id="spk" aria-label="Speaker" @change=${(e: Event) => { this.sinkId = (e.target as HTMLSelectElement).value; this.requestUpdate(); }}>${speakers.map(opt)}</select>` : nothing}
+    </div>`;
+  }
+
+  private async pip() {
+    const video = this.renderRoot.querySelector<HTMLVideoElement>('video.remote-video');
+    await video?.requestPictureInPicture().catch(() => {});
+  }
+}
+
+function clock(s: number) {
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,105 @@
+// Helpers for the cc-call end-to-end tests: a page per user/device with the element's events
+// recorded, and the call's WebRTC statistics as the page reads them from the element.
+
+/** Polls `fn` until it returns a truthy value. */
+export async function waitUntil(fn, what, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs in every page before its scripts: records cc-call events and exposes media helpers. */
+function instrument() {
+  const events = [];
+  for (const type of ['cc-call-state', 'cc-call-incoming', 'cc-call-ended']) {
+    document.addEventListener(type, (e) => events.push({ type, detail: e.detail }), true);
+  }
+  const root = () => document.querySelector('cc-call')?.shadowRoot;
+  const media = () => [...(root()?.querySelectorAll('video, audio') ?? [])];
+  let clickAt, frameAt;
+  document.addEventListener('click', () => {
+    clickAt = performance.now();
+    frameAt = undefined;
+    const poll = () => {
+      const v = root()?.querySelector('video.remote-video');
+      if (v && v.readyState >= 2) frameAt = performance.now();
+      else if (performance.now() - clickAt < 30_000) setTimeout(poll, 4);
+    };
+    poll();
+  }, true);
+  let collected = [];
+  Object.assign(window, {
+    ccEvents: (type) => events.filter((e) => e.type === type).map((e) => e.detail),
+    ccFirstFrameAfterClick: () => (frameAt === undefined ? NaN : frameAt - clickAt),
+    ccLiveTracks: () => media().flatMap((m) => (m.srcObject?.getTracks() ?? []).map((t) => ({ kind: t.kind, readyState: t.readyState, local: m.classList.contains('local') }))).filter((t) => t.readyState === 'live'),
+    ccCollectTracks: () => { collected = media().flatMap((m) => m.srcObject?.getTracks() ?? []); return collected.length; },
+    ccCollectedTracks: () => collected.map((t) => ({ kind: t.kind, readyState: t.readyState })),
+  });
+}
+
+/** Opens `url` (a page with one cc-call) in its own browser context: own cookies, own session. */
+export async function openCall(browser, url) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.addInitScript(instrument);
+  await page.goto(url);
+  return {
+    ctx, page, errors,
+    /** Online: the call buttons are enabled. */
+    async ready() {
+      const b = page.getByRole('button', { name: /^(Audio call|Join call)$/ });
+      await b.waitFor();
+      await waitUntil(() => b.isEnabled(), 'the element to be online');
+    },
+    states: async () => (await page.evaluate(() => window.ccEvents('cc-call-state'))).map((d) => d.state),
+    events: (type) => page.evaluate((t) => window.ccEvents(t), type),
+    close: () => ctx.close(),
+  };
+}
+
+/** Totals over the call's peer connections, read through the element's getStats(). */
+export function callStats(page) {
+  return page.evaluate(async () => {
+    const reports = await document.querySelector('cc-call').getStats();
+    const t = { framesDecoded: 0, audioBytesSent: 0, videoBytesSent: 0, audioBytesReceived: 0, videoBytesReceived: 0, relay: false };
+    for (const r of reports) {
+      const byId = new Map();
+      r.forEach((s) => byId.set(s.id, s));
+      r.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') { t.framesDecoded += s.framesDecoded ?? 0; t.videoBytesReceived += s.bytesReceived ?? 0; }
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') t.audioBytesReceived += s.bytesReceived ?? 0;
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') t.audioBytesSent += s.bytesSent ?? 0;
+        if (s.type === 'outbound-rtp' && s.kind === 'video') t.videoBytesSent += s.bytesSent ?? 0;
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+          const local = byId.get(s.localCandidateId);
+          if (local?.candidateType === 'relay') t.relay = true;
+        }
+      });
+    }
+    return t;
+  });
+}
+
+/**
+ * Waits until `still` stops changing while `moving` keeps growing by at least `growth` — so the
+ * check rests on traffic that demonstrably flowed meanwhile, not on a pause. Returns the steady value.
+ */
+export async function steadyWhileFlowing(page, still, moving, growth) {
+  return waitUntil(async () => {
+    const s1 = await callStats(page);
+    await waitUntil(async () => (await callStats(page))[moving] > s1[moving] + growth, `${moving} to grow`);
+    const s2 = await callStats(page);
+    return s2[still] === s1[still] && { value: s2[still] };
+  }, `${still} to stop growing`).then((r) => r.value);
+}

@@ -1,6 +1,7 @@
 // The local XMPP stack used by `npm start`, the tests and the bench: a Prosody rendered from
 // prosody.cfg.lua.tmpl into a runtime folder, run in the foreground and stopped by its PID.
 import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ export const DEMO_ROOM = 'lobby@conference.localhost';
 
 /**
  * @param {{ dir: string, httpPort?: number, c2sPort?: number, componentPort?: number, turnPort?: number,
- *   quiet?: boolean }} opts
+ *   quiet?: boolean, coturn?: boolean }} opts
  */
 export function createStack(opts) {
   const dir = resolve(opts.dir);
@@ -62,9 +63,45 @@ export function createStack(opts) {
     c.once('exit', () => process.off('exit', killOnExit));
     await Promise.race([waitForHttp(`http://127.0.0.1:${ports.http}/xmpp-websocket`, 15000), exited]);
     exited.catch(() => {});
+    await startTurn();
+  }
+
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let turn;
+
+  /**
+   * coturn (Debian's `coturn`), optional: started when installed unless `coturn: false`. Loopback
+   * only, TURN REST credentials with the same secret Prosody hands out through XEP-0215.
+   */
+  async function startTurn() {
+    if (opts.coturn === false || spawnSync('sh', ['-c', 'command -v turnserver'], { stdio: 'ignore' }).status !== 0) return;
+    turn = spawn('turnserver', [
+      '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${ports.turn}`,
+      '--use-auth-secret', `--static-auth-secret=${secrets.turn}`, '--realm=localhost', '--fingerprint',
+      '--no-cli', '--no-tls', '--no-dtls', '--allow-loopback-peers', '--no-software-attribute',
+      `--userdb=${dir}/turndb`, `--pidfile=${dir}/turnserver.pid`, `--log-file=${dir}/turnserver.log`, '--simple-log',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const t = turn;
+    t.stderr?.on('data', (/** @type {Buffer} */ b) => { if (!opts.quiet) process.stderr.write(`[coturn] ${b}`); });
+    const killOnExit = () => t.kill('SIGTERM');
+    process.once('exit', killOnExit);
+    t.once('exit', () => process.off('exit', killOnExit));
+    await waitForTcp(ports.turn, 10000);
+  }
+
+  async function stopTurn() {
+    const t = turn;
+    turn = undefined;
+    if (!t || t.exitCode !== null) return;
+    const done = new Promise((r) => t.once('exit', r));
+    t.kill('SIGTERM');
+    const timer = setTimeout(() => t.kill('SIGKILL'), 5000);
+    await done;
+    clearTimeout(timer);
   }
 
   async function stop() {
+    await stopTurn();
     const c = child;
     child = undefined;
     if (!c || c.exitCode !== null) return;
@@ -96,6 +133,8 @@ export function createStack(opts) {
     domain: 'localhost',
     async restart() { await stop(); await start(); },
     get pid() { return child?.pid; },
+    /** PID of the stack's coturn, when it runs. */
+    get turnPid() { return turn?.pid; },
   };
 }
 
@@ -107,6 +146,19 @@ async function answers(url) {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** @param {number} port @param {number} timeoutMs */
+async function waitForTcp(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise((r) => {
+      const sock = connect(port, '127.0.0.1', () => { sock.destroy(); r(true); }).once('error', () => r(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`coturn did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

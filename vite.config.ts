@@ -1,5 +1,40 @@
-import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build as esbuild } from 'esbuild';
+import { defineConfig, type Plugin } from 'vite';
+import { injectManifest } from 'workbox-build';
+
+/**
+ * dist/cc-sw.js: src/sw/cc-sw.ts bundled as a classic script (so sites can importScripts it), with
+ * workbox's precache manifest of the widget's own files injected.
+ */
+function serviceWorker(): Plugin {
+  return {
+    name: 'cc-service-worker',
+    apply: 'build',
+    async closeBundle() {
+      const tmp = mkdtempSync(join(tmpdir(), 'cc-sw-'));
+      try {
+        await esbuild({
+          entryPoints: ['src/sw/cc-sw.ts'], bundle: true, format: 'iife', target: 'es2022', minify: true,
+          outfile: join(tmp, 'cc-sw.js'), legalComments: 'none', logLevel: 'warning',
+          define: { 'process.env.NODE_ENV': '"production"' },
+        });
+        const { count, warnings } = await injectManifest({
+          swSrc: join(tmp, 'cc-sw.js'), swDest: 'dist/cc-sw.js', globDirectory: 'dist',
+          globPatterns: ['cc.js', 'chunks/*.js'],
+          // Chunk names carry a content hash already; cc.js gets a revision.
+          dontCacheBustURLsMatching: /-[\w-]{8}\.js$/,
+        });
+        for (const w of warnings) console.warn(`cc-sw: ${w}`);
+        console.log(`dist/cc-sw.js: precaches ${count} files`);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  };
+}
 
 export default defineConfig({
   define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
@@ -8,6 +43,7 @@ export default defineConfig({
     alias: { 'node:dns': resolve('src/shims/empty.ts') },
   },
   server: { host: '127.0.0.1', port: 5173 },
+  plugins: [serviceWorker()],
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -1,0 +1,110 @@
+// The "Enable notifications" control of cc-chat: one button and a status line over core/push.ts.
+// Internal element; cc-chat passes its session and its push attributes.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { disablePush, enablePush, pushState, restorePush, type PushSession, type PushState } from '../../core/push.js';
+import { define } from '../define.js';
+
+const TEXT: Record<PushState['status'], string> = {
+  unsupported: '',
+  denied: '',
+  off: '',
+  on: 'Notifications are on',
+  error: '',
+};
+
+/**
+ * Web push on/off for the session's account.
+ *
+ * @tag cc-push-control
+ * @fires cc-push-change - The push state changed. detail: `{ status, message? }`
+ * @csspart button - The Enable/Disable notifications button.
+ * @csspart status - The status text.
+ */
+export class CcPushControl extends LitElement {
+  static override styles = css`
+    :host { display: flex; align-items: center; gap: .5em; flex-wrap: wrap; font: inherit; }
+    button { font: inherit; padding: .3em .7em; border-radius: .4em; border: 1px solid currentColor; background: none; color: inherit; cursor: pointer; }
+    button[disabled] { opacity: .6; cursor: default; }
+    .status { font-size: .85em; opacity: .85; }
+    .status[data-status='error'], .status[data-status='denied'] { color: #b3261e; opacity: 1; }
+  `;
+
+  /** The account's session (from cc-chat). */
+  @property({ attribute: false }) session?: PushSession;
+  /** VAPID public key: cc-chat's `push` attribute. */
+  @property({ attribute: false }) vapidKey?: string;
+  /** Push bridge JID: cc-chat's `push-service` attribute. */
+  @property({ attribute: false }) pushService?: string;
+  /** Service worker path: cc-chat's `service-worker` attribute (default `/cc-sw.js`). */
+  @property({ attribute: false }) serviceWorker?: string;
+  /** How long to wait for the browser's push service (ms). */
+  @property({ attribute: false }) subscribeTimeout?: number;
+
+  @state() private push?: PushState;
+  private off?: () => void;
+
+  private get options() {
+    return {
+      vapidKey: this.vapidKey ?? '', bridgeJid: this.pushService ?? '',
+      serviceWorker: this.serviceWorker || undefined, subscribeTimeoutMs: this.subscribeTimeout,
+    };
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if ((changed.has('session') || changed.has('vapidKey') || changed.has('pushService')) && this.session && this.vapidKey && this.pushService) {
+      this.off?.();
+      const store = restorePush(this.session, this.options);
+      this.off = store.subscribe((s) => {
+        const before = this.push;
+        this.push = s;
+        if (before && (before.status !== s.status || before.message !== s.message) && !s.busy) {
+          this.dispatchEvent(new CustomEvent('cc-push-change', { detail: { status: s.status, message: s.message }, bubbles: true, composed: true }));
+        }
+      });
+    }
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.off?.();
+    this.off = undefined;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // Re-attach after a move in the DOM.
+    if (!this.off && this.session) this.requestUpdate('session');
+  }
+
+  private onClick() {
+    const s = this.session;
+    if (!s || this.push?.busy) return;
+    // Called straight from the click, so the permission prompt has the user's gesture.
+    if (this.push?.status === 'on') void disablePush(s, this.options);
+    else void enablePush(s, this.options);
+  }
+
+  override render() {
+    if (!this.vapidKey) return nothing;
+    if (!this.pushService) {
+      return html`<span class="status" data-status="error" role="status" part="status">Notifications need the push-service attribute (the push bridge's address)</span>`;
+    }
+    const p = this.push ?? (this.session ? pushState(this.session).get() : { status: 'off' as const });
+    const on = p.status === 'on';
+    const blocked = p.status === 'unsupported' || p.status === 'denied';
+    const text = p.busy ? (on ? 'Turning notifications off…' : 'Turning notifications on…') : (p.message ?? TEXT[p.status]);
+    return html`
+      ${blocked ? nothing : html`<button type="button" part="button" ?disabled=${p.busy || !this.session}
+        @click=${this.onClick}>${on ? 'Disable notifications' : 'Enable notifications'}</button>`}
+      <span class="status" part="status" role="status" data-status=${p.status}>${text}</span>`;
+  }
+}
+
+define('cc-push-control', CcPushControl);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-push-control': CcPushControl;
+  }
+}

@@ -300,7 +300,13 @@ export async function startPushBridge(options) {
       healthPort = /** @type {import('node:net').AddressInfo} */ (srv.address()).port;
       health = srv;
     }
-    await x.start();
+    try {
+      await x.start();
+    } catch (e) {
+      // Nothing stays open when the XMPP server cannot be reached at start.
+      await stop();
+      throw e;
+    }
     log('info', 'push bridge started', { jid: o.domain, vapidPublicKey: vapid.publicKey, health: health ? `http://${o.healthHost}:${healthPort}/health` : null });
   }
 

@@ -34,7 +34,13 @@ export function optionsFromEnv(e = env) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const bridge = await startPushBridge(optionsFromEnv());
+  let bridge;
+  try {
+    bridge = await startPushBridge(optionsFromEnv());
+  } catch (e) {
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'push bridge could not start', error: String(/** @type {Error} */ (e)?.message ?? e) })}\n`);
+    process.exit(1);
+  }
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.once(sig, () => void bridge.stop().then(() => process.exit(0)));
   }

@@ -1,0 +1,366 @@
+// cc-whiteboard between isolated browser contexts, through the built dist/cc.js, against real Prosody.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser, newAccount, pageUrl, stack, startStaticServer } from '../support/e2e.mjs';
+import {
+  authors, canonical, count, drag, onBoard, openBoard, privateStack, roomName, roomObserver, scenePixel, until, waitCount, waitPainted, waitReady,
+} from '../support/whiteboard.mjs';
+
+/** @type {import('playwright-core').Browser} */ let browser;
+/** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
+
+before(async () => {
+  [browser, web] = await Promise.all([launchBrowser(), startStaticServer()]);
+});
+after(async () => {
+  await browser?.close();
+  await web?.close();
+});
+
+const open = (me, attrs) => openBoard(browser, web.origin, stack, me, attrs);
+
+describe('cc-whiteboard: live collaboration', () => {
+  it('a stroke drawn by alice appears on bob\'s board; ordinary room clients get no text from it', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    const observer = await roomObserver(stack, newAccount('observer'), room);
+    const b = await open(newAccount('bob'), { room });
+    await a.page.getByRole('button', { name: 'Pen' }).click();
+    await drag(a.page, [[100, 200], [160, 230], [220, 200]]);
+    await waitCount(b.page, 1);
+    // Bob sees it painted where alice drew it.
+    await waitPainted(b.page, 160, 228, 4);
+    assert.equal(await canonical(b.page), await canonical(a.page));
+    // On the wire: payload stanzas in our namespace, none with a <body>; cursors carry no-store hints.
+    await until(() => observer.messages.some((m) => m.getChild('update', 'urn:x-cc:wb:0')), 'the update at a plain client');
+    assert.ok(observer.messages.length > 0);
+    for (const m of observer.messages) assert.equal(m.getChild('body'), undefined, m.toString());
+    for (const m of observer.messages.filter((x) => x.getChild('cursor', 'urn:x-cc:wb:0'))) {
+      assert.ok(m.getChild('no-store', 'urn:xmpp:hints') && m.getChild('no-permanent-store', 'urn:xmpp:hints'));
+    }
+    await observer.stop();
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+
+  it('undo removes only alice\'s last stroke, even after bob drew on top of it', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    const b = await open(newAccount('bob'), { room });
+    await drag(a.page, [[100, 100], [300, 100]]);
+    await drag(a.page, [[100, 200], [300, 200]]);
+    await waitCount(b.page, 2);
+    // Bob draws across both of alice's strokes.
+    await drag(b.page, [[200, 50], [200, 250]]);
+    await waitCount(a.page, 3);
+    await a.page.getByRole('button', { name: 'Undo' }).click();
+    await waitCount(b.page, 2);
+    await waitCount(a.page, 2);
+    const who = await authors(b.page);
+    assert.deepEqual(who.map((j) => j.split('-')[0]), ['alice', 'bob']);
+    // The remaining alice stroke is her first one (y = 100), not the one she drew last.
+    const ys = await onBoard(b.page, (board) => [...board.elements.values()].filter((e) => e.author.startsWith('alice')).map((e) => Math.round(e.y)));
+    assert.ok(ys.every((y) => Math.abs(y - 100) < 10), `alice's first stroke stays, got y=${ys}`);
+    // Bob's stroke is still painted for alice, alice's undone stroke is not.
+    await waitPainted(a.page, 200, 150);
+    assert.equal((await scenePixel(a.page, 120, 200))[3], 0);
+    // Redo brings it back for both.
+    await a.page.getByRole('button', { name: 'Redo' }).click();
+    await waitCount(b.page, 3);
+    assert.equal(await canonical(a.page), await canonical(b.page));
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+});
+
+/**
+ * Runs `n` seeded random operations on the page's board with small random pauses (so peers interleave),
+ * and returns the ids and fields of the elements this user authored, as this user sees them at the end.
+ * Only the author deletes, restyles, restacks or undoes their own elements; anyone moves anyone's.
+ */
+function randomOps(page, seed, n) {
+  return onBoard(page, async (board, _el, { seed, n }) => {
+    let s = seed;
+    const rand = () => {
+      s = (s + 0x6d2b79f5) | 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const me = board.author;
+    const own = () => [...board.elements.values()].filter((e) => e.author === me).map((e) => e.id);
+    const any = () => [...board.elements.keys()];
+    const pick = (ids) => ids[Math.floor(rand() * ids.length)];
+    const colors = ['#111827', '#e11d48', '#2563eb', '#16a34a'];
+    for (let i = 0; i < n; i++) {
+      const r = rand();
+      const mine = own();
+      const all = any();
+      if (r < 0.35 || !all.length) {
+        const type = ['rectangle', 'ellipse', 'arrow', 'pen'][Math.floor(rand() * 4)];
+        const x = rand() * 800;
+        const y = rand() * 500;
+        const base = { color: pick(colors), width: 1 + Math.floor(rand() * 6) };
+        if (type === 'pen') {
+          const points = [];
+          for (let k = 0; k < 12; k++) points.push(Math.round(k * 5), Math.round(rand() * 30), 0.5);
+          board.add({ type, x, y, w: 55, h: 30, pw: 55, ph: 30, points, ...base });
+        } else {
+          board.add({ type, x, y, w: 20 + rand() * 100, h: 20 + rand() * 80, ...base });
+        }
+      } else if (r < 0.55) board.move([pick(all)], rand() * 40 - 20, rand() * 40 - 20);
+      else if (r < 0.65 && mine.length) board.remove([pick(mine)]);
+      else if (r < 0.75) board.undo();
+      else if (r < 0.8) board.redo();
+      else if (r < 0.87 && mine.length) board.bringForward([pick(mine)]);
+      else if (r < 0.92 && mine.length) board.sendBackward([pick(mine)]);
+      else if (mine.length) board.update(pick(mine), { color: pick(colors) });
+      if (rand() < 0.5) await new Promise((res) => setTimeout(res, Math.floor(rand() * 12)));
+    }
+    const mineNow = [...board.elements.values()].filter((e) => e.author === me);
+    return Object.fromEntries(mineNow.map(({ x: _x, y: _y, ...rest }) => [rest.id, rest]));
+  }, { seed, n });
+}
+
+describe('cc-whiteboard: convergence', () => {
+  it('three users editing concurrently (300 seeded random operations) end with identical scenes', async () => {
+    const room = roomName();
+    const users = [newAccount('alice'), newAccount('bob'), newAccount('carol')];
+    const boards = [];
+    for (const u of users) boards.push(await open(u, { room }));
+    const pages = boards.map((b) => b.page);
+    const own = await Promise.all(pages.map((p, i) => randomOps(p, 1000 + i, 100)));
+    const scenes = await until(async () => {
+      const c = await Promise.all(pages.map(canonical));
+      return c.every((x) => x === c[0]) && c;
+    }, 'the three scenes to converge', 30000);
+    assert.equal(scenes[1], scenes[0]);
+    assert.equal(scenes[2], scenes[0]);
+    // …and the common scene holds exactly what each user made and kept, as that user left it
+    // (positions aside: everyone moved everyone's elements).
+    const final = Object.fromEntries(JSON.parse(scenes[0]));
+    boards.forEach((b, i) => {
+      const mine = Object.entries(final).filter(([, e]) => e.author === b.me.jid);
+      assert.deepEqual(mine.map(([id]) => id).sort(), Object.keys(own[i]).sort(), `${b.me.user}'s elements`);
+      for (const [id, e] of mine) {
+        const { x: _x, y: _y, ...rest } = e;
+        const { id: _id, ...expected } = own[i][id];
+        assert.deepEqual(rest, expected, `${b.me.user}'s element ${id}`);
+      }
+    });
+    assert.ok(Object.keys(final).length > 10);
+    // Drawn order agrees as well.
+    const orders = await Promise.all(pages.map((p) => onBoard(p, (board) => board.ordered().map((e) => e.id).join())));
+    assert.equal(orders[1], orders[0]);
+    assert.equal(orders[2], orders[0]);
+    assert.deepEqual(boards.flatMap((b) => b.errors), []);
+    await Promise.all(boards.map((b) => b.ctx.close()));
+  });
+});
+
+/** Removes the board from the page (it leaves the room) and waits until the account is off the server. */
+async function leave(board, server) {
+  await board.page.evaluate(() => document.querySelector('cc-whiteboard').remove());
+  await until(() => server.stack.sessionsOf(board.me.jid).length === 0, `${board.me.user} to be offline`);
+  await board.ctx.close();
+}
+
+/** Adds `n` rectangles, one update each, paced so they travel as separate room messages. */
+function addMany(page, n, x0) {
+  return onBoard(page, async (board, _el, { n, x0 }) => {
+    for (let i = 0; i < n; i++) {
+      board.add({ type: 'rectangle', x: x0 + (i % 10) * 30, y: Math.floor(i / 10) * 30, w: 20, h: 20, color: '#2563eb', width: 2 });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }, { n, x0 });
+}
+
+describe('cc-whiteboard: late join and persistence', () => {
+  it('with nobody online, and again after a server restart, a newcomer gets all 200 elements', async () => {
+    // A private Prosody: this test restarts it.
+    const server = await privateStack();
+    const openOn = (me, attrs) => openBoard(browser, web.origin, server, me, attrs);
+    try {
+      const room = roomName();
+      const a = await openOn(server.account('alice'), { room });
+      const b = await openOn(server.account('bob'), { room });
+      await Promise.all([addMany(a.page, 100, 0), addMany(b.page, 100, 400)]);
+      await Promise.all([waitCount(a.page, 200), waitCount(b.page, 200)]);
+      const scene = await canonical(a.page);
+      assert.equal(await canonical(b.page), scene);
+      const sent = (await onBoard(a.page, (_b, el) => el._sync.stats.sentUpdates)) + (await onBoard(b.page, (_b, el) => el._sync.stats.sentUpdates));
+      await leave(a, server);
+      await leave(b, server);
+
+      const c = await openOn(server.account('carol'), { room });
+      await waitCount(c.page, 200);
+      assert.equal(await canonical(c.page), scene);
+      await waitPainted(c.page, 10, 1);
+      // Joining started from a compacted snapshot rather than replaying every update.
+      const read = await onBoard(c.page, (_b, el) => el._sync.stats.archiveItems);
+      assert.ok(read < sent, `read ${read} archived stanzas for ${sent} updates`);
+      await leave(c, server);
+
+      await server.stack.restart();
+      const d = await openOn(server.account('dave'), { room });
+      await waitCount(d.page, 200);
+      assert.equal(await canonical(d.page), scene);
+      assert.deepEqual([...a.errors, ...b.errors, ...c.errors, ...d.errors], []);
+      await d.ctx.close();
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
+describe('cc-whiteboard: offline edits', () => {
+  it('bob draws while his link is cut; after reconnecting both see both users\' strokes', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    // Cutting the link: Playwright's setOffline blocks new connections but leaves an open WebSocket
+    // working, so the page also records its sockets and the test closes them while offline.
+    const bob = newAccount('bob');
+    const ctx = await browser.newContext({ viewport: { width: 900, height: 640 } });
+    await ctx.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.__ccSockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.__ccSockets.push(this);
+        }
+      };
+    });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(pageUrl(web.origin, { service: stack.service, jid: bob.jid, password: bob.password, nick: 'bob', room }, 'cc-whiteboard'));
+    await waitReady(page);
+
+    await drag(a.page, [[100, 100], [200, 100]]);
+    await waitCount(page, 1);
+
+    await ctx.setOffline(true);
+    await page.evaluate(() => window.__ccSockets.forEach((s) => s.close()));
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor().catch(async (e) => {
+      const st = await page.evaluate(() => { const el = document.querySelector('cc-whiteboard'); return [el.session.connection.$state.get(), el.shadowRoot.querySelector('.status').outerHTML, window.__ccSockets.map((s) => s.readyState).join()]; });
+      throw new Error(`${e.message}: ${JSON.stringify(st)}`);
+    });
+
+    await drag(page, [[100, 300], [300, 300]]);
+    await drag(page, [[100, 400], [300, 400]]);
+    await drag(a.page, [[500, 100], [600, 150]]);
+    await waitCount(a.page, 2);
+    assert.equal(await count(page), 3, 'bob keeps his offline strokes');
+    await page.getByRole('status').filter({ hasText: 'your changes will be sent' }).waitFor();
+
+    await ctx.setOffline(false);
+    await Promise.all([waitCount(a.page, 4), waitCount(page, 4)]);
+    await until(async () => (await canonical(a.page)) === (await canonical(page)), 'both scenes to agree');
+    const who = (await authors(a.page)).map((j) => j.split('-')[0]);
+    assert.deepEqual(who, ['alice', 'alice', 'bob', 'bob']);
+    await waitPainted(a.page, 200, 400);
+    await waitPainted(page, 550, 125, 10);
+    assert.deepEqual([...a.errors, ...errors], []);
+    await Promise.all([a.ctx.close(), ctx.close()]);
+  });
+});
+
+describe('cc-whiteboard: export, read-only, clear', () => {
+  it('PNG and SVG exports (methods and the Export menu) contain the drawn elements', async () => {
+    const a = await open(newAccount('alice'), { room: roomName() });
+    const p = a.page;
+    await p.getByRole('button', { name: 'Rectangle' }).click();
+    await p.getByRole('textbox', { name: 'Colour' }).or(p.getByLabel('Colour')).first().evaluate((el) => {
+      el.value = '#ff0000';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await drag(p, [[100, 100], [300, 250]]);
+    await p.getByRole('button', { name: 'Pen' }).click();
+    await p.getByLabel('Colour').evaluate((el) => {
+      el.value = '#0000ff';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await drag(p, [[400, 100], [500, 200], [600, 100]]);
+    await waitCount(p, 2);
+    const svg = await p.evaluate(async () => {
+      const blob = await document.querySelector('cc-whiteboard').exportSVG();
+      const doc = new DOMParser().parseFromString(await blob.text(), 'image/svg+xml');
+      return { type: blob.type, kinds: [...doc.querySelectorAll('[data-type]')].map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('stroke') ?? e.getAttribute('fill')}`) };
+    });
+    assert.equal(svg.type, 'image/svg+xml');
+    assert.deepEqual(svg.kinds, ['rectangle:#ff0000', 'pen:#0000ff']);
+    const png = await p.evaluate(async () => {
+      const blob = await document.querySelector('cc-whiteboard').exportPNG();
+      const bmp = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d');
+      ctx.drawImage(bmp, 0, 0);
+      const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+      let red = 0, blue = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] < 60) red++;
+        if (d[i + 2] > 200 && d[i] < 60 && d[i + 1] < 60) blue++;
+      }
+      return { type: blob.type, w: bmp.width, h: bmp.height, red, blue };
+    });
+    assert.equal(png.type, 'image/png');
+    assert.ok(png.red > 500, `red rectangle pixels: ${png.red}`);
+    assert.ok(png.blue > 100, `blue stroke pixels: ${png.blue}`);
+    // The toolbar's Export menu downloads the same SVG.
+    await p.getByRole('button', { name: 'Export' }).click();
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('menuitem', { name: 'Download SVG' }).click()]);
+    const file = await download.createReadStream();
+    let text = '';
+    for await (const chunk of file) text += chunk;
+    assert.match(text, /data-type="rectangle"/);
+    assert.match(text, /data-type="pen"/);
+    await a.ctx.close();
+  });
+
+  it('a readonly board shows live updates but offers no tools', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    const v = await open(newAccount('viewer'), { room, readonly: '' });
+    const tools = ['Select', 'Pen', 'Rectangle', 'Ellipse', 'Arrow', 'Text', 'Eraser', 'Undo', 'Redo', 'Export'];
+    for (const name of tools) {
+      assert.equal(await a.page.getByRole('button', { name, exact: true }).count(), 1, `alice has ${name}`);
+      assert.equal(await v.page.getByRole('button', { name, exact: true }).count(), 0, `viewer has no ${name}`);
+    }
+    assert.equal(await v.page.getByLabel('Colour').count(), 0);
+    await drag(a.page, [[100, 100], [300, 100]]);
+    await waitCount(v.page, 1);
+    await waitPainted(v.page, 200, 100);
+    // Dragging on a read-only board pans; it draws nothing.
+    await drag(v.page, [[100, 300], [300, 300]]);
+    await drag(a.page, [[100, 200], [300, 200]]);
+    await waitCount(v.page, 2);
+    assert.equal(await count(a.page), 2);
+    assert.equal(await count(v.page), 2);
+    await Promise.all([a.ctx.close(), v.ctx.close()]);
+  });
+
+  it('clear() empties the board for a room moderator and is refused to others', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    const b = await open(newAccount('bob'), { room });
+    await drag(a.page, [[100, 100], [300, 100]]);
+    await waitCount(b.page, 1);
+    const refused = await b.page.evaluate(async () => {
+      const el = document.querySelector('cc-whiteboard');
+      const seen = [];
+      el.addEventListener('cc-error', (e) => seen.push(e.detail.code));
+      try {
+        await el.clear();
+        return 'cleared';
+      } catch (e) {
+        return `${e.code}: ${e.message} / ${seen.join()}`;
+      }
+    });
+    assert.equal(refused, 'forbidden: Only a moderator of the room can clear the board / forbidden');
+    assert.equal(await count(a.page), 1);
+    await a.page.evaluate(() => document.querySelector('cc-whiteboard').clear());
+    await Promise.all([waitCount(a.page, 0), waitCount(b.page, 0)]);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+});

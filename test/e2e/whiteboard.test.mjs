@@ -364,3 +364,147 @@ describe('cc-whiteboard: export, read-only, clear', () => {
     await Promise.all([a.ctx.close(), b.ctx.close()]);
   });
 });
+
+describe('cc-whiteboard: tools by mouse and keyboard', () => {
+  const els = (page) => onBoard(page, (board) => board.ordered().map(({ type, x, y, w, h, text }) => ({ type, x: Math.round(x), y: Math.round(y), w: Math.round(w), h: Math.round(h), text })));
+
+  it('draws shapes and text, selects, moves, resizes, erases, deletes, undoes and zooms', async () => {
+    const a = await open(newAccount('alice'), { room: roomName() });
+    const p = a.page;
+    const tool = (name) => p.getByRole('button', { name, exact: true }).click();
+    await tool('Rectangle');
+    await drag(p, [[100, 150], [200, 230]]);
+    await tool('Ellipse');
+    await drag(p, [[300, 150], [400, 250]]);
+    await tool('Arrow');
+    await drag(p, [[500, 200], [650, 200]]);
+    await tool('Text');
+    const box = await p.locator('cc-whiteboard canvas.overlay').boundingBox();
+    await p.mouse.click(box.x + 100, box.y + 400);
+    const editor = p.getByRole('textbox', { name: 'Text' });
+    await editor.waitFor();
+    await editor.pressSequentially('Hello <b>world</b>');
+    await editor.press('Control+Enter');
+    await waitCount(p, 4);
+    let now = await els(p);
+    assert.deepEqual(now.map((e) => e.type), ['rectangle', 'ellipse', 'arrow', 'text']);
+    assert.deepEqual(now[0], { type: 'rectangle', x: 100, y: 150, w: 100, h: 80, text: undefined });
+    assert.deepEqual(now[2], { type: 'arrow', x: 500, y: 200, w: 150, h: 0, text: undefined });
+    assert.equal(now[3].text, 'Hello <b>world</b>');
+    // User text is painted, never parsed as markup.
+    assert.equal(await p.locator('cc-whiteboard b').count(), 0);
+
+    // Select the rectangle by its edge and drag it.
+    await tool('Select');
+    await drag(p, [[100, 190], [150, 210]]);
+    await p.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+    now = await els(p);
+    assert.deepEqual([now[0].x, now[0].y], [150, 170]);
+    // Resize it from its bottom-right handle.
+    await drag(p, [[250, 250], [300, 300]]);
+    now = await els(p);
+    assert.deepEqual([now[0].x, now[0].y, now[0].w, now[0].h], [150, 170, 150, 130]);
+    // The move and the resize are one undo step each.
+    await p.keyboard.press('Control+z');
+    now = await els(p);
+    assert.deepEqual([now[0].x, now[0].y, now[0].w, now[0].h], [150, 170, 100, 80]);
+    await p.keyboard.press('Control+Shift+z');
+    await p.keyboard.press('Delete');
+    await waitCount(p, 3);
+
+    // The eraser removes what it is dragged across.
+    await tool('Eraser');
+    await drag(p, [[575, 170], [575, 230]]);
+    await waitCount(p, 2);
+    assert.deepEqual((await els(p)).map((e) => e.type), ['ellipse', 'text']);
+
+    // Marquee selection, then the Delete button.
+    await tool('Select');
+    await drag(p, [[280, 130], [420, 270]]);
+    await p.getByRole('button', { name: 'Delete', exact: true }).click();
+    await waitCount(p, 1);
+    await p.keyboard.press('Control+z');
+    await waitCount(p, 2);
+
+    // Zoom buttons and the wheel.
+    await p.getByRole('button', { name: 'Zoom in' }).click();
+    await p.getByRole('button', { name: 'Reset zoom' }).filter({ hasText: '125%' }).waitFor();
+    await p.mouse.move(box.x + 400, box.y + 300);
+    await p.mouse.wheel(0, 300);
+    assert.ok(await p.evaluate(() => document.querySelector('cc-whiteboard').renderer.camera.zoom < 1.25));
+    await p.getByRole('button', { name: 'Reset zoom' }).click();
+    await p.getByRole('button', { name: 'Reset zoom' }).filter({ hasText: '100%' }).waitFor();
+    // Space + drag pans instead of drawing.
+    await tool('Pen');
+    await p.locator('cc-whiteboard canvas.overlay').focus();
+    await p.keyboard.down(' ');
+    await drag(p, [[400, 400], [300, 350]]);
+    await p.keyboard.up(' ');
+    assert.equal(await count(p), 2);
+    const cam = await p.evaluate(() => { const c = document.querySelector('cc-whiteboard').renderer.camera; return [Math.round(c.x), Math.round(c.y)]; });
+    assert.notDeepEqual(cam, [0, 0]);
+    assert.deepEqual(a.errors, []);
+    await a.ctx.close();
+  });
+
+  it('has no accessibility violations (axe) with a selection and the export menu open', async () => {
+    const a = await open(newAccount('alice'), { room: roomName() });
+    const p = a.page;
+    await p.getByRole('button', { name: 'Rectangle', exact: true }).click();
+    await drag(p, [[100, 150], [200, 230]]);
+    await p.getByRole('button', { name: 'Select', exact: true }).click();
+    await drag(p, [[100, 190], [110, 190]]);
+    await p.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+    await p.getByRole('button', { name: 'Export', exact: true }).click();
+    await p.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+    const violations = await p.evaluate(async () => {
+      const r = await window.axe.run(document.querySelector('cc-whiteboard'), { runOnly: ['wcag2a', 'wcag2aa'] });
+      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(violations, []);
+    await a.ctx.close();
+  });
+
+  // TODO: the dev/test Prosody's `http_cors_override.file_share = { enabled = true }` replaces
+  // mod_http_file_share's own CORS settings, so browsers may not send the slot's Authorization header
+  // and the PUT is refused at preflight. Passes once the template allows that header.
+  it('an image dropped on the board is uploaded (XEP-0363) and shown to peers by URL', { todo: 'server CORS for file_share must allow Authorization' }, async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    const b = await open(newAccount('bob'), { room });
+    const dropped = await a.page.evaluate(async () => {
+      const el = document.querySelector('cc-whiteboard');
+      const c = new OffscreenCanvas(80, 60);
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#00ff00';
+      ctx.fillRect(0, 0, 80, 60);
+      const file = new File([await c.convertToBlob({ type: 'image/png' })], 'green.png', { type: 'image/png' });
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      const target = el.shadowRoot.querySelector('canvas.overlay');
+      const r = target.getBoundingClientRect();
+      const at = { clientX: r.left + 200, clientY: r.top + 200, bubbles: true, composed: true, cancelable: true, dataTransfer: dt };
+      const outcome = new Promise((resolve) => {
+        el.addEventListener('cc-error', (e) => resolve(e.detail.message), { once: true });
+        el.addEventListener('cc-board-change', () => resolve('added'), { once: true });
+      });
+      target.dispatchEvent(new DragEvent('dragover', at));
+      target.dispatchEvent(new DragEvent('drop', at));
+      return outcome;
+    });
+    assert.equal(dropped, 'added');
+    await waitCount(b.page, 1);
+    const img = await onBoard(b.page, (board) => board.ordered()[0]);
+    assert.equal(img.type, 'image');
+    assert.match(img.src, /^http:\/\/localhost:\d+\//);
+    assert.deepEqual([img.x, img.y, img.w, img.h], [200, 200, 80, 60]);
+    // Bob's board loads it from the upload service and paints it.
+    await b.page.waitForFunction(() => {
+      const c = document.querySelector('cc-whiteboard').shadowRoot.querySelector('canvas.scene');
+      const dpr = c.width / c.clientWidth;
+      const d = c.getContext('2d').getImageData(Math.round(240 * dpr), Math.round(230 * dpr), 1, 1).data;
+      return d[1] > 200 && d[0] < 50;
+    }, null, { polling: 50, timeout: 15000 });
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+});

@@ -365,7 +365,11 @@ export class CcWhiteboard extends CcElement {
     const model = this.model;
     if (!r || !model) return;
     this.overlayCanvas!.focus({ preventScroll: true });
-    this.overlayCanvas!.setPointerCapture(e.pointerId);
+    try {
+      this.overlayCanvas!.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic events have no active pointer to capture; drawing still works.
+    }
     this.pointers.set(e.pointerId, this.screen(e));
     if (this.pointers.size === 2) {
       // Two fingers: pinch-zoom and pan; whatever one finger started is abandoned.
@@ -691,6 +695,8 @@ export class CcWhiteboard extends CcElement {
   private deleteSelection() {
     this.model?.remove(this.selection);
     this.selection = new Set();
+    // The selection's buttons go away with it: keep the keyboard on the board.
+    this.overlayCanvas?.focus({ preventScroll: true });
   }
 
   private zoomBy(f: number) {

@@ -29,6 +29,8 @@ const SNAPSHOT_AFTER_UPDATES = 150;
 const SNAPSHOT_TAIL_RATIO = 0.5;
 /** Archive page size: small first pages, since the newest snapshot is usually near the end. */
 const ARCHIVE_PAGE = 100;
+/** Deleted elements stay undoable (as tombstones) this long, then snapshots drop them. */
+const TOMBSTONE_TTL = 24 * 60 * 60 * 1000;
 
 let seq = 0;
 const newId = () => `wb${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -363,6 +365,8 @@ export class BoardSync {
   /** Writes the whole board as one archived snapshot (marked with the newest stanza it includes). */
   async writeSnapshot() {
     if (!this.room.ready) return;
+    // Elements deleted long ago leave the document for good, so snapshots do not keep growing.
+    this.model.purge(TOMBSTONE_TTL);
     const state = Y.encodeStateAsUpdate(this.model.doc);
     const stanzas = buildPayloads(this.room.room, 'snapshot', state, newId, { after: this.lastStanzaId });
     for (const s of stanzas) {

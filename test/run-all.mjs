@@ -6,7 +6,10 @@ import { createServer as createNetServer } from 'node:net';
 import { ensurePackages } from '../server/system.mjs';
 import { testStack } from './support/stack-env.mjs';
 
-const only = process.argv.slice(2);
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// Flags (e.g. --test-name-pattern=…) go to the end-to-end runner. --test-force-exit there: a failed
+// test that leaves a socket open must fail the run, not hang it.
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 ensurePackages(['prosody', 'prosody-modules', 'chromium']);
 
 async function freePortBase() {
@@ -56,7 +59,7 @@ try {
   if (!only.length || browserFiles.length) await run('browser tests (web-test-runner)', 'npx', ['web-test-runner', ...(browserFiles.length ? ['--files', ...browserFiles] : [])], env);
   const e2e = only.length ? only.filter((f) => f.includes('e2e'))
     : readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs')).map((f) => `test/e2e/${f}`);
-  if (e2e.length) await run('end-to-end tests (playwright)', process.execPath, ['--experimental-websocket', '--test', '--test-concurrency=1', ...e2e], env);
+  if (e2e.length) await run('end-to-end tests (playwright)', process.execPath, ['--experimental-websocket', '--test', '--test-concurrency=1', '--test-force-exit', ...flags, ...e2e], env);
 } catch (e) {
   failed = true;
   console.error(String(e));

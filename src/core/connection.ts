@@ -16,6 +16,9 @@ export interface CcError {
 
 type Emitter = { on(event: string, fn: (...args: unknown[]) => void): void };
 type StanzaHandler = (stanza: Element) => boolean | void;
+/** Answers an iq get/set: an element for the result payload, true for an empty result. */
+type IqHandler = (iq: Element) => Element | true | Promise<Element | true>;
+type IqRoute = { type: 'get' | 'set'; ns: string; name: string; handler: IqHandler };
 type OnlineHook = (resumed: boolean) => void | Promise<void>;
 
 export class Connection {
@@ -28,6 +31,7 @@ export class Connection {
   private service?: string;
   private readonly handlers = new Set<StanzaHandler>();
   private readonly onlineHooks = new Set<OnlineHook>();
+  private readonly iqRoutes: IqRoute[] = [];
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -38,6 +42,20 @@ export class Connection {
   onStanza(h: StanzaHandler): () => void {
     this.handlers.add(h);
     return () => this.handlers.delete(h);
+  }
+
+  /** Serves iq requests; anything unserved is answered service-unavailable by the library. */
+  onIq(type: 'get' | 'set', ns: string, name: string, handler: IqHandler) {
+    const route = { type, ns, name, handler };
+    this.iqRoutes.push(route);
+    if (this.xmpp) this.installIq(this.xmpp, route);
+  }
+
+  private installIq(x: Client, r: IqRoute) {
+    x.iqCallee[r.type](r.ns, r.name, async (ctx: { stanza: Element }) => {
+      const out = await r.handler(ctx.stanza);
+      return out === true ? {} : out;
+    });
   }
 
   onOnline(h: OnlineHook): () => void {
@@ -81,6 +99,7 @@ export class Connection {
       this.xmpp = x;
       // We reconnect ourselves, with backoff; the library's fixed 1 s retry would hammer a restarting server.
       x.reconnect.stop();
+      for (const r of this.iqRoutes) this.installIq(x, r);
       x.on('error', (e: Error) => this.onError(e));
       x.on('stanza', (s: Element) => this.route(s));
       x.on('online', () => void this.becameOnline(false));

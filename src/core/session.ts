@@ -1,14 +1,21 @@
 // An account's session: the connection plus the stores and actions elements use. Elements never
 // build stanzas; they call these methods and render these stores.
-import { atom, map, type ReadableAtom } from 'nanostores';
+import { atom } from 'nanostores';
 import { queryArchive } from './archive.js';
 import type { AccountConfig } from './config.js';
 import { Connection } from './connection.js';
-import { bare, buildChatMessage, parseChatMessage, unwrapCarbon, type ChatMessage } from './protocol/message.js';
-import { bestPresence, buildPresence, parsePresence, type PresenceInfo, type Show } from './protocol/presence.js';
+import { Contacts } from './contacts.js';
+import { Conversation, type ConversationKind } from './conversation.js';
+import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
+import type { ArchivedStanza } from './protocol/mam.js';
+import {
+  bare, buildChatMessage, buildGroupMessage, parseChatMessage, parseGroupMessage, unwrapCarbon, type ChatMessage,
+} from './protocol/message.js';
+import { buildPresence, type Show } from './protocol/presence.js';
 import { receiptFor, receivedId } from './protocol/receipts.js';
-import { createMessageStore, type MessageStore } from './stores/messages.js';
-import type { Element } from './xmpp.js';
+import { Rooms } from './rooms.js';
+import { summarize, type ConversationSummary } from './summaries.js';
+import { NS, xml, type Element } from './xmpp.js';
 
 export const newId = () => crypto.randomUUID();
 
@@ -18,63 +25,36 @@ export interface IncomingEvent {
   text: string;
 }
 
-export class Conversation {
-  readonly store: MessageStore = createMessageStore();
-  readonly $loading = atom(false);
-  readonly $complete = atom(false);
-  private oldest?: string;
-
-  constructor(readonly jid: string, private readonly session: Session) {}
-
-  get $messages(): ReadableAtom<readonly ChatMessage[]> {
-    return this.store.$messages;
-  }
-
-  /** Loads the newest page of history (again after a reconnect; duplicates merge away). */
-  async loadLatest(max = 50): Promise<void> {
-    await this.loadPage('', max);
-  }
-
-  async loadOlder(max = 50): Promise<void> {
-    if (this.$complete.get() || this.oldest === undefined) return;
-    await this.loadPage(this.oldest, max);
-  }
-
-  private async loadPage(before: string, max: number) {
-    const conn = this.session.connection;
-    if (!conn.online || this.$loading.get()) return;
-    this.$loading.set(true);
-    try {
-      const page = await queryArchive(conn, { with: this.jid, before, max });
-      const msgs = page.items
-        .map((it) => parseChatMessage(it.message, { ownBare: conn.bare, archived: { ...it, by: conn.bare } }))
-        .filter((m): m is ChatMessage => m !== null && m.conversation === this.jid);
-      this.store.add(msgs);
-      if (before === '' || this.oldest === undefined) this.oldest = page.first;
-      else if (page.first) this.oldest = page.first;
-      if (before !== '' || this.oldest === undefined) this.$complete.set(page.complete);
-      else if (page.complete) this.$complete.set(true);
-    } finally {
-      this.$loading.set(false);
-    }
-  }
-}
+const PAUSE_AFTER = 5000;
 
 export class Session {
   readonly connection: Connection;
-  /** Best presence per contact (bare JID). */
-  readonly $presence = map<Record<string, PresenceInfo>>({});
+  readonly contacts: Contacts;
+  readonly rooms: Rooms;
   readonly $ownPresence = atom<{ show: Show; status?: string }>({ show: 'available' });
-  private readonly resources = new Map<string, Map<string, PresenceInfo>>();
+  /** Every conversation worth listing, most recent activity first. */
+  readonly $conversations = atom<readonly ConversationSummary[]>([]);
+  readonly $unreadTotal = atom(0);
   private readonly conversations = new Map<string, Conversation>();
   private readonly incomingListeners = new Set<(e: IncomingEvent) => void>();
   /** Messages waiting for a connection, oldest first. */
   private readonly unsent: { conversation: string; stanza: Element; key: string }[] = [];
+  private active: string | null = null;
+  private composing = new Map<string, ReturnType<typeof setTimeout>>();
+  private summaryQueued = false;
 
   constructor(readonly config: AccountConfig) {
     this.connection = new Connection(config, `cc-${newId().slice(0, 8)}`);
-    this.connection.onStanza((s) => this.onStanza(s));
+    const changed = () => this.queueSummary();
+    this.contacts = new Contacts(this.connection, changed);
+    this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
+      (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
+    this.connection.onStanza((s) => (s.is('message') ? this.onMessage(s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));
+  }
+
+  get $presence() {
+    return this.contacts.$presence;
   }
 
   start() {
@@ -85,10 +65,15 @@ export class Session {
     return this.connection.stop();
   }
 
-  conversation(jid: string): Conversation {
+  conversation(jid: string, kind?: ConversationKind): Conversation {
     const key = bare(jid);
     let c = this.conversations.get(key);
-    if (!c) this.conversations.set(key, (c = new Conversation(key, this)));
+    if (!c) {
+      const k = kind ?? (this.rooms.$rooms.get()[key] ? 'room' : 'chat');
+      c = new Conversation(key, k, this.connection, (items) => this.parseArchive(key, k, items), () => this.queueSummary());
+      this.conversations.set(key, c);
+      this.queueSummary();
+    }
     return c;
   }
 
@@ -99,14 +84,17 @@ export class Session {
 
   /** Shows the message at once as pending; it turns sent when the server has it. */
   sendMessage(to: string, body: string): ChatMessage {
-    const id = newId();
     const conv = this.conversation(to);
+    const id = newId();
+    const room = conv.kind === 'room';
+    const nick = room ? this.rooms.nickIn(conv.jid) : undefined;
     const msg: ChatMessage = {
-      key: id, conversation: conv.jid, from: this.connection.bare, direction: 'out', body,
-      timestamp: Date.now(), originId: id, id, status: 'pending',
+      key: id, conversation: conv.jid, from: room ? `${conv.jid}/${nick}` : this.connection.bare, nick,
+      direction: 'out', body, timestamp: Date.now(), originId: id, id, status: 'pending',
     };
     conv.store.add([msg]);
-    this.unsent.push({ conversation: conv.jid, stanza: buildChatMessage(conv.jid, body, id), key: id });
+    this.stopComposing(conv.jid, false);
+    this.unsent.push({ conversation: conv.jid, stanza: room ? buildGroupMessage(conv.jid, body, id) : buildChatMessage(conv.jid, body, id), key: id });
     void this.flush();
     return msg;
   }
@@ -114,6 +102,64 @@ export class Session {
   async setPresence(show: Show, status?: string) {
     this.$ownPresence.set({ show, status });
     if (this.connection.online) await this.connection.send(buildPresence(show, status));
+  }
+
+  /**
+   * The conversation the user is looking at (null: none, or the page/panel is hidden). Its
+   * incoming messages count as read: unread clears and a displayed marker goes out.
+   */
+  setActive(jid: string | null) {
+    this.active = jid ? bare(jid) : null;
+    if (this.active) this.markRead(this.conversation(this.active));
+  }
+
+  /** Call on every edit of the composer; typing notifications follow (XEP-0085). */
+  typing(jid: string) {
+    const conv = this.conversation(jid);
+    if (!this.composing.has(conv.jid)) void this.sendState(conv, 'composing');
+    clearTimeout(this.composing.get(conv.jid));
+    this.composing.set(conv.jid, setTimeout(() => this.stopComposing(conv.jid, true), PAUSE_AFTER));
+  }
+
+  private stopComposing(jid: string, sendPaused: boolean) {
+    if (!this.composing.has(jid)) return;
+    clearTimeout(this.composing.get(jid));
+    this.composing.delete(jid);
+    if (sendPaused) void this.sendState(this.conversation(jid), 'paused');
+  }
+
+  private async sendState(conv: Conversation, state: 'composing' | 'paused') {
+    if (!this.connection.online) return;
+    if (conv.kind === 'room' && !this.rooms.$rooms.get()[conv.jid]?.joined) return;
+    await this.connection.send(chatStateMessage(conv.jid, state, conv.kind === 'room' ? 'groupchat' : 'chat')).catch(() => {});
+  }
+
+  private markRead(conv: Conversation) {
+    conv.$unread.set(0);
+    this.recountUnread();
+    const lastIn = [...conv.$messages.get()].reverse().find((m) => m.direction === 'in' && !m.system);
+    if (!lastIn || !this.connection.online) return;
+    const ref = conv.kind === 'room' ? lastIn.stanzaId : lastIn.id;
+    if (!ref || lastIn.status === 'read') return;
+    conv.store.update(lastIn.key, { status: 'read' });
+    void this.connection.send(displayedMessage(conv.jid, ref, conv.kind === 'room' ? 'groupchat' : 'chat')).catch(() => {});
+  }
+
+  private recountUnread() {
+    let total = 0;
+    for (const c of this.conversations.values()) total += c.$unread.get();
+    if (total !== this.$unreadTotal.get()) this.$unreadTotal.set(total);
+  }
+
+  private queueSummary() {
+    if (this.summaryQueued) return;
+    this.summaryQueued = true;
+    // Many changes arrive together (a roster, an archive page, a burst): recompute once per task.
+    queueMicrotask(() => {
+      this.summaryQueued = false;
+      this.$conversations.set(summarize(this.contacts.$roster.get(), this.rooms.$rooms.get(), this.conversations.values(), (j) => this.contacts.name(j)));
+      this.recountUnread();
+    });
   }
 
   private async flush() {
@@ -133,51 +179,113 @@ export class Session {
     if (!resumed) {
       const own = this.$ownPresence.get();
       await this.connection.send(buildPresence(own.show, own.status));
+      await this.connection.request(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS.carbons }))).catch(() => {});
     }
     await this.flush();
     if (!resumed) {
       // A fresh stream may have missed messages while we were away: the archive has them.
       await Promise.all([...this.conversations.values()].map((c) => c.loadLatest().catch(() => {})));
+      await this.loadRecent().catch(() => {});
     }
   }
 
-  private onStanza(s: Element): boolean {
-    if (s.is('presence')) return this.onPresence(s);
-    if (s.is('message')) return this.onMessage(s);
-    return false;
+  /** Recent 1:1 conversations from our archive, so the list shows them with previews. */
+  private async loadRecent() {
+    const page = await queryArchive(this.connection, { before: '', max: 100 });
+    const byConv = new Map<string, ChatMessage[]>();
+    for (const m of this.parseArchive(null, 'chat', page.items)) {
+      if (!byConv.has(m.conversation)) byConv.set(m.conversation, []);
+      byConv.get(m.conversation)!.push(m);
+    }
+    for (const [jid, msgs] of byConv) this.conversation(jid, 'chat').store.add(msgs);
   }
 
-  private onPresence(s: Element): boolean {
-    const p = parsePresence(s);
-    if (!p) return false;
-    let res = this.resources.get(p.bare);
-    if (!res) this.resources.set(p.bare, (res = new Map()));
-    if (p.info.show === 'offline') res.delete(p.resource);
-    else res.set(p.resource, p.info);
-    this.$presence.setKey(p.bare, bestPresence(res.values(), p.info.lastSeen ?? this.$presence.get()[p.bare]?.lastSeen));
-    return true;
+  private parseArchive(jid: string | null, kind: ConversationKind, items: ArchivedStanza[]): ChatMessage[] {
+    const own = this.connection.bare;
+    const out: ChatMessage[] = [];
+    for (const it of items) {
+      const m = kind === 'room'
+        ? parseGroupMessage(it.message, { ownNick: this.rooms.nickIn(jid!), archived: { ...it, by: jid! } })
+        : parseChatMessage(it.message, { ownBare: own, archived: { ...it, by: own } });
+      if (m && (jid === null || m.conversation === jid)) out.push(m);
+    }
+    return out;
   }
 
   private onMessage(s: Element): boolean {
+    if (s.attrs.type === 'groupchat') return this.onGroupMessage(s);
     const own = this.connection.bare;
     const unwrapped = unwrapCarbon(s, own);
     if (!unwrapped) return true;
     const { message, sent } = unwrapped;
+    const peer = bare(sent ? String(message.attrs.to ?? '') : String(message.attrs.from ?? ''));
+    if (!peer || this.rooms.$rooms.get()[peer]) return false;
     const receipt = receiptFor(message, newId());
     if (receipt && !sent) void this.connection.send(receipt).catch(() => {});
+    const conv = this.conversation(peer, 'chat');
     const confirmed = receivedId(message);
     if (confirmed) {
-      const conv = this.conversation(sent ? message.attrs.to : message.attrs.from);
-      const target = conv.$messages.get().find((m) => m.direction === 'out' && (m.id === confirmed || m.originId === confirmed));
+      const target = conv.$messages.get().find((m) => m.direction === 'out' && m.id === confirmed);
       if (target && target.status !== 'read') conv.store.update(target.key, { status: 'delivered' });
       return true;
     }
-    const msg = parseChatMessage(message, { ownBare: own, sentByUs: sent || undefined });
-    if (!msg) return false;
-    this.conversation(msg.conversation).store.add([msg]);
-    if (msg.direction === 'in') {
-      for (const fn of this.incomingListeners) fn({ from: msg.from, conversation: msg.conversation, text: msg.body });
+    const displayed = parseDisplayed(message);
+    if (displayed) {
+      if (sent) {
+        // Our other device read it: unread clears here too.
+        conv.$unread.set(0);
+        this.recountUnread();
+      } else {
+        markReadUpTo(conv, displayed);
+      }
+      return true;
     }
+    const state = parseChatState(message);
+    const msg = parseChatMessage(message, { ownBare: own, sentByUs: sent || undefined });
+    if (!sent && state) conv.setTyping(this.contacts.name(peer), state === 'composing');
+    if (!msg) return state !== null;
+    this.deliver(conv, msg);
     return true;
   }
+
+  private onGroupMessage(s: Element): boolean {
+    const room = bare(String(s.attrs.from ?? ''));
+    if (!this.rooms.$rooms.get()[room]) return false;
+    const conv = this.conversation(room, 'room');
+    const nick = String(s.attrs.from).slice(room.length + 1);
+    const own = this.rooms.nickIn(room);
+    const state = parseChatState(s);
+    if (state && nick !== own) conv.setTyping(nick, state === 'composing');
+    const msg = parseGroupMessage(s, { ownNick: own });
+    if (!msg) return state !== null || s.getChild('subject') !== undefined;
+    if (s.getChild('delay', NS.delay) && !msg.stanzaId) return true; // Join history; we use the archive.
+    this.deliver(conv, msg);
+    return true;
+  }
+
+  private deliver(conv: Conversation, msg: ChatMessage) {
+    const before = conv.$messages.get().length;
+    conv.store.add([msg]);
+    if (msg.direction !== 'in' || conv.$messages.get().length === before) return;
+    if (this.active === conv.jid) this.markRead(conv);
+    else {
+      conv.$unread.set(conv.$unread.get() + 1);
+      this.recountUnread();
+    }
+    for (const fn of this.incomingListeners) fn({ from: msg.from, conversation: msg.conversation, text: msg.body });
+  }
 }
+
+function markReadUpTo(conv: Conversation, id: string) {
+  const list = conv.$messages.get();
+  const idx = list.findIndex((m) => m.direction === 'out' && m.id === id);
+  if (idx < 0) return;
+  // A marker means everything up to that message was read.
+  conv.store.patchWhere((m, i) => i <= idx && m.direction === 'out' && (m.status === 'sent' || m.status === 'delivered'), { status: 'read' });
+}
+
+function systemMessage(room: string, text: string): ChatMessage {
+  const id = `sys-${newId()}`;
+  return { key: id, conversation: room, from: room, direction: 'in', body: text, timestamp: Date.now(), status: 'received', system: true };
+}
+

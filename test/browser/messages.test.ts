@@ -81,3 +81,31 @@ describe('backoffDelay', () => {
     expect(backoffDelay(30, () => 0)).to.equal(15_000);
   });
 });
+
+describe('mergeMessages with archive pages', () => {
+  it('puts an older page in front in archive order even when timestamps tie', () => {
+    const page2 = [msg({ stanzaId: 'a', timestamp: 5 }), msg({ stanzaId: 'b', timestamp: 5 })];
+    const page1 = [msg({ stanzaId: 'c', timestamp: 5 }), msg({ stanzaId: 'd', timestamp: 5 })];
+    const list = mergeMessages(mergeMessages([], page1), page2, 'older');
+    expect(list.map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c', 'd']);
+  });
+
+  it('still merges duplicates inside an older page', () => {
+    const list = mergeMessages([msg({ stanzaId: 'c', timestamp: 5 })], [msg({ stanzaId: 'b', timestamp: 5 }), msg({ stanzaId: 'c', timestamp: 5 })], 'older');
+    expect(list.map((m) => m.stanzaId)).to.deep.equal(['b', 'c']);
+  });
+});
+
+describe('mergeMessages with overlapping batches', () => {
+  it('puts new messages of a batch before the known message they precede, whatever their times', () => {
+    const known = [msg({ stanzaId: 'c', timestamp: 5 }), msg({ stanzaId: 'd', timestamp: 5 })];
+    const batch = [msg({ stanzaId: 'a', timestamp: 5 }), msg({ stanzaId: 'b', timestamp: 5 }), msg({ stanzaId: 'c', timestamp: 5 }), msg({ stanzaId: 'd', timestamp: 5 })];
+    expect(mergeMessages(known, batch).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c', 'd']);
+  });
+
+  it('places a live message by time after everything at the same time', () => {
+    const list = [msg({ stanzaId: 'a', timestamp: 5 }), msg({ stanzaId: 'b', timestamp: 9 })];
+    expect(mergeMessages(list, [msg({ stanzaId: 'x', timestamp: 5 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'x', 'b']);
+    expect(mergeMessages(list, [msg({ stanzaId: 'y', timestamp: 10 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'y']);
+  });
+});

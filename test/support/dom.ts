@@ -1,7 +1,18 @@
-// Finds controls the way a user (or a screen reader) does: by accessible name, inside shadow roots.
+// Finds things the way a user (or a screen reader) does: by accessible name, through shadow roots.
+
+/** querySelectorAll that also looks inside every open shadow root below `host`. */
+export function deepAll<T extends Element = HTMLElement>(host: Element | ShadowRoot, selector: string): T[] {
+  const out: T[] = [];
+  const visit = (root: Element | ShadowRoot | Document) => {
+    out.push(...root.querySelectorAll<T>(selector as string) as unknown as T[]);
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+  };
+  visit(host instanceof Element && host.shadowRoot ? host.shadowRoot : host);
+  return out;
+}
+
 export function byLabel<T extends HTMLElement = HTMLElement>(host: Element, name: string): T | null {
-  const root = host.shadowRoot ?? host;
-  for (const el of root.querySelectorAll<HTMLElement>('[aria-label], button, textarea, input')) {
+  for (const el of deepAll<HTMLElement>(host, '[aria-label], button, textarea, input')) {
     const label = el.getAttribute('aria-label') ?? el.textContent?.trim();
     if (label === name) return el as T;
   }
@@ -9,7 +20,7 @@ export function byLabel<T extends HTMLElement = HTMLElement>(host: Element, name
 }
 
 export function texts(host: Element, selector: string): string[] {
-  return [...(host.shadowRoot ?? host).querySelectorAll(selector)].map((e) => e.textContent?.trim() ?? '');
+  return deepAll(host, selector).map((e) => e.textContent?.trim() ?? '');
 }
 
 export function typeAndSend(host: Element, text: string) {

@@ -76,3 +76,49 @@ export async function befriend(...accounts) {
 export function pageUrl(/** @type {string} */ origin, /** @type {Record<string, string>} */ attrs, tag = 'cc-chat') {
   return `${origin}/page?${new URLSearchParams({ tag, ...attrs })}`;
 }
+
+/**
+ * Opens `attrs` as a cc-chat page in its own browser context (own storage, own session).
+ * @param {import('playwright-core').Browser} browser @param {string} origin
+ * @param {{ user: string, password: string, jid: string }} me @param {Record<string, string>} attrs
+ */
+export async function openAs(browser, origin, me, attrs, viewport = { width: 1000, height: 700 }) {
+  const ctx = await browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(pageUrl(origin, { service: stack.service, jid: me.jid, password: me.password, ...attrs }));
+  return { ctx, page, errors };
+}
+
+/** Polls `fn` in Node until truthy; fails with `what` after `timeout` ms. */
+export async function until(fn, what, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Message texts the user can see, top to bottom: a virtual list's DOM order differs from what is
+ * shown, and it keeps a few rows outside the viewport or hidden while it measures them.
+ */
+export function shownBodies(/** @type {import('playwright-core').Page} */ page, selector = 'cc-chat-view .msg .body') {
+  return page.locator(selector).evaluateAll((els) => els
+    .filter((e) => {
+      const r = e.getBoundingClientRect();
+      const log = e.closest('.log')?.getBoundingClientRect();
+      const row = e.closest('.row');
+      return r.height > 0 && (!row || getComputedStyle(row).visibility !== 'hidden') && (!log || (r.bottom > log.top && r.top < log.bottom));
+    })
+    .map((e) => ({ t: e.textContent ?? '', y: e.getBoundingClientRect().top }))
+    .sort((a, b) => a.y - b.y).map((e) => e.t));
+}

@@ -16,6 +16,10 @@ export interface ChatMessage {
   originId?: string;
   id?: string;
   status: Status;
+  /** Display name of the sender in rooms (the occupant nick). */
+  nick?: string;
+  /** A room event (join, leave, subject) rather than something someone wrote. */
+  system?: boolean;
 }
 
 export const bare = (jid: string) => jid.split('/')[0]!.toLowerCase();
@@ -68,6 +72,39 @@ export function parseChatMessage(m: Element, ctx: ParseContext): ChatMessage | n
     stanzaId, originId, id,
     status: out ? 'sent' : 'received',
   };
+}
+
+/** A room message with a body. `ownNick` decides which messages are ours. */
+export function parseGroupMessage(m: Element, ctx: { ownNick?: string; archived?: ParseContext['archived']; now?: number }): ChatMessage | null {
+  if (!m.is('message') || m.attrs.type !== 'groupchat') return null;
+  const body = m.getChildText('body');
+  if (body == null || body === '' || !m.attrs.from) return null;
+  const full = String(m.attrs.from);
+  const slash = full.indexOf('/');
+  if (slash < 0) return null;
+  const room = full.slice(0, slash).toLowerCase();
+  const nick = full.slice(slash + 1);
+  const originId = m.getChild('origin-id', NS.sid)?.attrs.id as string | undefined;
+  // In rooms only the room's own stanza-id counts (XEP-0359 §7).
+  const sid = m.getChildren('stanza-id', NS.sid).find((e) => bare(e.attrs.by ?? '') === room);
+  const stanzaId = ctx.archived?.stanzaId ?? (sid?.attrs.id as string | undefined);
+  const delay = m.getChild('delay', NS.delay)?.attrs.stamp as string | undefined;
+  const t = ctx.archived?.timestamp ?? (delay ? Date.parse(delay) : ctx.now ?? Date.now());
+  const out = ctx.ownNick !== undefined && nick === ctx.ownNick;
+  const id = m.attrs.id as string | undefined;
+  return {
+    key: originId ?? stanzaId ?? id ?? `${full}:${t}:${body.length}`,
+    conversation: room, from: `${room}/${nick}`, nick, direction: out ? 'out' : 'in', body,
+    timestamp: Number.isFinite(t) ? t : Date.now(), stanzaId, originId, id, status: out ? 'sent' : 'received',
+  };
+}
+
+export function buildGroupMessage(room: string, body: string, id: string): Element {
+  return xml('message', { to: room, type: 'groupchat', id },
+    xml('body', {}, body),
+    xml('origin-id', { xmlns: NS.sid, id }),
+    xml('markable', { xmlns: NS.markers }),
+    xml('active', { xmlns: NS.chatStates }));
 }
 
 export function buildChatMessage(to: string, body: string, id: string): Element {

@@ -26,58 +26,84 @@ function combine(old: ChatMessage, incoming: ChatMessage): ChatMessage {
 
 /**
  * Merges `incoming` into `list` (sorted by time). A message already present (same stanza-id, or same
- * sender and origin-id/id) is updated in place rather than added again; the result is sorted by
- * timestamp, keeping arrival order for equal times. Returns `list` itself when nothing changed.
+ * sender and origin-id/id) is updated in place rather than added again. A new message that comes in
+ * the same batch before a known one goes right before it (archive batches are in archive order, and
+ * archive times have one-second resolution, so many tie); a page of `older` history goes in front;
+ * anything else is placed by timestamp, keeping arrival order for equal times.
+ * Returns `list` itself when nothing changed.
  */
-export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[]): readonly ChatMessage[] {
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: 'older' | 'auto' = 'auto'): readonly ChatMessage[] {
   if (incoming.length === 0) return list;
   const out = list.slice();
   let changed = false;
-  let needsSort = false;
   const byKey = new Map<string, number>();
-  out.forEach((m, i) => {
+  const index = (m: ChatMessage, i: number) => {
     if (m.stanzaId) byKey.set(`s:${m.stanzaId}`, i);
     if (m.originId) byKey.set(`o:${m.from}:${m.originId}`, i);
     if (m.id) byKey.set(`i:${m.from}:${m.id}`, i);
-  });
-  for (const m of incoming) {
-    const idx = [m.stanzaId && `s:${m.stanzaId}`, m.originId && `o:${m.from}:${m.originId}`, m.id && `i:${m.from}:${m.id}`]
-      .map((k) => (k ? byKey.get(k) : undefined))
-      .find((i) => i !== undefined && sameMessage(out[i]!, m));
+  };
+  out.forEach(index);
+  const found = (m: ChatMessage) => [m.stanzaId && `s:${m.stanzaId}`, m.originId && `o:${m.from}:${m.originId}`, m.id && `i:${m.from}:${m.id}`]
+    .map((k) => (k ? byKey.get(k) : undefined))
+    .find((i) => i !== undefined && i < list.length && sameMessage(out[i]!, m));
+
+  // Where each incoming message is: an existing index, or new (undefined).
+  const at = incoming.map(found);
+  const fresh: { m: ChatMessage; before?: number }[] = [];
+  let anchor: number | undefined;
+  for (let i = incoming.length - 1; i >= 0; i--) {
+    const m = incoming[i]!;
+    const idx = at[i];
     if (idx !== undefined) {
+      anchor = idx;
       const merged = combine(out[idx]!, m);
       const prev = out[idx]!;
       if (merged.status !== prev.status || merged.stanzaId !== prev.stanzaId || merged.originId !== prev.originId || merged.id !== prev.id) {
         out[idx] = merged;
         changed = true;
       }
-      continue;
+    } else if (!fresh.some((f) => sameMessage(f.m, m))) {
+      fresh.unshift({ m, before: position === 'older' ? 0 : anchor });
     }
-    const i = out.length;
-    if (i > 0 && out[i - 1]!.timestamp > m.timestamp) needsSort = true;
-    out.push(m);
-    if (m.stanzaId) byKey.set(`s:${m.stanzaId}`, i);
-    if (m.originId) byKey.set(`o:${m.from}:${m.originId}`, i);
-    if (m.id) byKey.set(`i:${m.from}:${m.id}`, i);
-    changed = true;
   }
-  if (!changed) return list;
-  if (needsSort) out.sort((a, b) => a.timestamp - b.timestamp);
-  return out;
+  if (fresh.length === 0) return changed ? out : list;
+  const anchored = new Map<number, ChatMessage[]>();
+  const loose: ChatMessage[] = [];
+  for (const f of fresh) {
+    if (f.before === undefined) loose.push(f.m);
+    else anchored.set(f.before, [...(anchored.get(f.before) ?? []), f.m]);
+  }
+  let result: ChatMessage[] = [];
+  out.forEach((m, i) => {
+    const ins = anchored.get(i);
+    if (ins) result.push(...ins);
+    result.push(m);
+  });
+  if (out.length === 0 && anchored.get(0)) result.push(...anchored.get(0)!);
+  for (const m of loose) {
+    // Upper bound on time: equal times keep arrival order.
+    let i = result.length;
+    while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
+    if (i === result.length) result.push(m);
+    else result = [...result.slice(0, i), m, ...result.slice(i)];
+  }
+  return result;
 }
 
 export interface MessageStore {
   $messages: ReadableAtom<readonly ChatMessage[]>;
-  add(messages: readonly ChatMessage[]): void;
+  add(messages: readonly ChatMessage[], position?: 'older' | 'auto'): void;
   update(key: string, patch: Partial<ChatMessage>): void;
+  /** Applies `patch` to every message matching `pred`, in one store update. */
+  patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
 }
 
 export function createMessageStore(): MessageStore {
   const $messages = atom<readonly ChatMessage[]>([]);
   return {
     $messages,
-    add(messages) {
-      const next = mergeMessages($messages.get(), messages);
+    add(messages, position) {
+      const next = mergeMessages($messages.get(), messages, position);
       if (next !== $messages.get()) $messages.set(next);
     },
     update(key, patch) {
@@ -87,6 +113,15 @@ export function createMessageStore(): MessageStore {
       const next = list.slice();
       next[i] = { ...list[i]!, ...patch };
       $messages.set(next);
+    },
+    patchWhere(pred, patch) {
+      let changed = false;
+      const next = $messages.get().map((m, i) => {
+        if (!pred(m, i)) return m;
+        changed = true;
+        return { ...m, ...patch };
+      });
+      if (changed) $messages.set(next);
     },
   };
 }

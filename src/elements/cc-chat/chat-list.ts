@@ -1,0 +1,126 @@
+// The conversation list: own status, requests and invitations, filter, and every conversation.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Show } from '../../core/protocol/presence.js';
+import type { Session } from '../../core/session.js';
+import type { ConversationSummary } from '../../core/summaries.js';
+import { avatar } from '../ui/avatar.js';
+import { dayLabel, sameDay, timeOf } from '../ui/format.js';
+import { sharedStyles } from './shared-styles.js';
+
+export class ChatList extends LitElement {
+  static override styles = [sharedStyles, css`
+    :host { display: flex; flex-direction: column; height: 100%; background: var(--cc-bg); }
+    .top { display: flex; gap: var(--cc-space); align-items: center; padding: var(--cc-space) calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); flex-wrap: wrap; }
+    .top input[type='search'] { flex: 1; min-width: 120px; }
+    .tabs { display: flex; gap: 4px; padding: 4px calc(var(--cc-space) * 1.5) 0; }
+    .tabs button { border: 0; background: transparent; padding: 6px 10px; border-bottom: 2px solid transparent; }
+    .tabs button[aria-selected='true'] { border-bottom-color: var(--cc-accent); font-weight: 600; }
+    .notice { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; padding: 6px calc(var(--cc-space) * 1.5); background: var(--cc-bubble-in); font-size: 13px; }
+    .notice span { flex: 1; min-width: 120px; }
+    ul { list-style: none; margin: 0; padding: 4px 0; overflow-y: auto; flex: 1; min-height: 0; }
+    li { display: flex; gap: 10px; align-items: center; padding: 8px calc(var(--cc-space) * 1.5); cursor: pointer; }
+    li:hover, li.current { background: var(--cc-bubble-in); }
+    li:focus-visible { outline-offset: -2px; }
+    .pic { position: relative; display: inline-flex; }
+    .pic .dot { position: absolute; right: -2px; bottom: -2px; }
+    .text { flex: 1; min-width: 0; display: flex; flex-direction: column; }
+    .line { display: flex; gap: 6px; align-items: baseline; }
+    .title { flex: 1; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .preview { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; flex: 1; }
+    .empty { color: var(--cc-muted); padding: 24px; text-align: center; }
+  `];
+
+  @property({ attribute: false }) session?: Session;
+  @property({ type: Boolean }) noNewChat = false;
+  @property({ type: Boolean }) onlineUsers = false;
+  @property() current = '';
+  @property({ attribute: false }) override lang = '';
+  @state() private filter = '';
+  @state() private tab: 'chats' | 'online' = 'chats';
+  private unsubs: (() => void)[] = [];
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('session')) {
+      this.unsubs.forEach((u) => u());
+      const s = this.session;
+      const r = () => this.requestUpdate();
+      this.unsubs = s ? [s.$conversations.listen(r), s.$presence.listen(r), s.contacts.$requests.listen(r), s.rooms.$invites.listen(r), s.$ownPresence.listen(r)] : [];
+    }
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.unsubs.forEach((u) => u());
+    this.unsubs = [];
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.session) this.requestUpdate('session');
+  }
+
+  private select(c: { jid: string; kind: string }) {
+    this.dispatchEvent(new CustomEvent('cc-select', { detail: { jid: c.jid, kind: c.kind }, bubbles: true, composed: true }));
+  }
+
+  private onItemKey(e: KeyboardEvent, c: ConversationSummary) {
+    const li = e.currentTarget as HTMLElement;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      this.select(c);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      ((e.key === 'ArrowDown' ? li.nextElementSibling : li.previousElementSibling) as HTMLElement | null)?.focus();
+    }
+  }
+
+  override render() {
+    const s = this.session;
+    if (!s) return nothing;
+    const own = s.$ownPresence.get();
+    const q = this.filter.trim().toLowerCase();
+    const presence = s.$presence.get();
+    let list = s.$conversations.get();
+    if (this.tab === 'online') list = list.filter((c) => c.kind === 'chat' && presence[c.jid] && presence[c.jid]!.show !== 'offline');
+    if (q) list = list.filter((c) => c.name.toLowerCase().includes(q) || c.jid.includes(q));
+    return html`
+      <div class="top">
+        <select aria-label="Status" .value=${own.show} @change=${(e: Event) => void s.setPresence((e.target as HTMLSelectElement).value as Show, own.status)}>
+          <option value="available">Available</option><option value="away">Away</option><option value="dnd">Busy</option>
+        </select>
+        <input type="search" aria-label="Filter conversations" placeholder="Search" .value=${this.filter}
+          @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}>
+        ${this.noNewChat ? nothing : html`<button class="btn primary" @click=${() => this.dispatchEvent(new CustomEvent('cc-new-chat', { bubbles: true, composed: true }))}>New chat</button>`}
+      </div>
+      ${this.onlineUsers ? html`<div class="tabs" role="tablist">
+        <button role="tab" aria-selected=${this.tab === 'chats'} @click=${() => (this.tab = 'chats')}>Chats</button>
+        <button role="tab" aria-selected=${this.tab === 'online'} @click=${() => (this.tab = 'online')}>Online</button></div>` : nothing}
+      ${s.contacts.$requests.get().map((r) => html`<div class="notice" role="group" aria-label="Contact request from ${r.nick ?? r.jid}">
+        <span>${r.nick ?? r.jid} wants to add you as a contact</span>
+        <button class="btn primary" @click=${() => s.contacts.accept(r.jid)}>Accept</button>
+        <button class="btn" @click=${() => s.contacts.decline(r.jid)}>Decline</button></div>`)}
+      ${s.rooms.$invites.get().map((i) => html`<div class="notice" role="group" aria-label="Invitation to ${i.room}">
+        <span>${i.from} invites you to ${i.room}</span>
+        <button class="btn primary" @click=${async () => { await s.rooms.acceptInvite(i.room); this.select({ jid: i.room, kind: 'room' }); }}>Join</button>
+        <button class="btn" @click=${() => s.rooms.declineInvite(i.room)}>Decline</button></div>`)}
+      ${list.length === 0 ? html`<p class="empty">${q ? 'No matches' : 'No conversations yet'}</p>` : nothing}
+      <ul role="listbox" aria-label="Conversations" part="conversation-list">
+        ${list.map((c) => this.renderItem(c, presence[c.jid]?.show ?? 'offline'))}
+      </ul>`;
+  }
+
+  private renderItem(c: ConversationSummary, show: string) {
+    const when = c.activity ? (sameDay(c.activity, Date.now()) ? timeOf(c.activity, this.lang) : dayLabel(c.activity, this.lang)) : '';
+    return html`<li role="option" tabindex="0" aria-label=${c.name} aria-selected=${c.jid === this.current}
+        class=${c.jid === this.current ? 'current' : ''} data-jid=${c.jid}
+        @click=${() => this.select(c)} @keydown=${(e: KeyboardEvent) => this.onItemKey(e, c)}>
+      <span class="pic">${avatar(c.name, c.jid)}${c.kind === 'chat' ? html`<span class="dot" data-show=${show}></span>` : nothing}</span>
+      <span class="text">
+        <span class="line"><span class="title">${c.name}</span><span class="muted">${when}</span></span>
+        <span class="line"><span class="preview muted">${c.preview ?? (c.kind === 'room' ? 'Group' : c.jid)}</span>
+          ${c.unread ? html`<span class="badge" aria-label="${c.unread} unread">${c.unread}</span>` : nothing}</span>
+      </span>
+    </li>`;
+  }
+}

@@ -1,0 +1,20 @@
+// Generated avatars: initials on a colour derived from the address, so a contact keeps its colour.
+import { html } from 'lit';
+
+export function avatarColor(jid: string): string {
+  let h = 0;
+  for (let i = 0; i < jid.length; i++) h = (h * 31 + jid.charCodeAt(i)) >>> 0;
+  // Darkish tones keep white initials readable (contrast AA) in both themes.
+  return `hsl(${h % 360} 55% 38%)`;
+}
+
+export function initials(name: string): string {
+  const parts = name.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  const letters = parts.length > 1 ? parts[0]![0]! + parts[1]![0]! : (parts[0] ?? '?').slice(0, 2);
+  return letters.toUpperCase();
+}
+
+export function avatar(name: string, jid: string, size = 36) {
+  return html`<span class="avatar" part="avatar" aria-hidden="true"
+    style="--size:${size}px;background:${avatarColor(jid)}">${initials(name)}</span>`;
+}

@@ -4,7 +4,7 @@ import { atom } from 'nanostores';
 import { backoffDelay } from './backoff.js';
 import type { AccountConfig } from './config.js';
 import { discoverWebSocket } from './protocol/discovery.js';
-import { client, type Client, type Element } from './xmpp.js';
+import { client, xml, type Client, type Element } from './xmpp.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'error';
 
@@ -82,7 +82,28 @@ export class Connection {
     return this.xmpp?.streamManagement;
   }
 
+  private watching = false;
+  private csi = false;
+
+  /** Retry at once when the network returns or the tab comes back; tell the server when it is hidden (XEP-0352). */
+  private watchEnvironment() {
+    if (this.watching || typeof window === 'undefined') return;
+    this.watching = true;
+    window.addEventListener('online', () => this.retryNow());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.retryNow();
+      void this.sendClientState();
+    });
+  }
+
+  private async sendClientState() {
+    if (!this.csi || !this.online || !this.xmpp) return;
+    const state = document.visibilityState === 'visible' ? 'active' : 'inactive';
+    await this.xmpp.send(xml(state, { xmlns: 'urn:xmpp:csi:0' })).catch(() => {});
+  }
+
   async start(): Promise<void> {
+    this.watchEnvironment();
     this.stopped = false;
     this.$state.set(this.everOnline ? 'offline' : 'connecting');
     try {
@@ -102,6 +123,9 @@ export class Connection {
       for (const r of this.iqRoutes) this.installIq(x, r);
       x.on('error', (e: Error) => this.onError(e));
       x.on('stanza', (s: Element) => this.route(s));
+      x.on('nonza', (n: Element) => {
+        if (n.is('features', 'http://etherx.jabber.org/streams')) this.csi = !!n.getChild('csi', 'urn:xmpp:csi:0');
+      });
       x.on('online', () => void this.becameOnline(false));
       (x.streamManagement as unknown as Emitter).on('resumed', () => void this.becameOnline(true));
       x.on('disconnect', () => this.lost());
@@ -154,6 +178,7 @@ export class Connection {
     this.everOnline = true;
     this.$error.set(null);
     this.$state.set('online');
+    if (document.visibilityState === 'hidden') void this.sendClientState();
     for (const h of this.onlineHooks) await Promise.resolve(h(resumed)).catch((e) => console.warn('cc:', e));
   }
 

@@ -20,6 +20,7 @@ const WIDE = 640;
  * @fires cc-unread-change - The total of unread messages changed. detail: `{ total }`
  * @fires cc-message - An incoming message. detail: `{ from, conversation, text }`
  * @fires cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
+ * @fires cc-push-call - A call notification was clicked (for cc-call). detail: `{ conversation, action }`
  * @csspart launcher - The floating button in launcher mode.
  * @csspart badge - The unread badge on the launcher.
  * @csspart panel - The chat panel.
@@ -48,12 +49,19 @@ export class CcChat extends CcElement {
   @property({ type: Boolean, attribute: 'no-new-chat' }) noNewChat = false;
   /** Show a tab with the contacts currently online. */
   @property({ type: Boolean, attribute: 'online-users' }) onlineUsers = false;
+  /** VAPID public key of the push bridge; enables web push (an `Enable notifications` button). */
+  @property() push?: string;
+  /** JID of the push bridge (the XEP-0357 app server), e.g. `push.example.com`. */
+  @property({ attribute: 'push-service' }) pushService?: string;
+  /** Path of the service worker, same origin as the page. */
+  @property({ attribute: 'service-worker' }) serviceWorker = '/cc-sw.js';
 
   @state() private current = '';
   @state() private view: 'list' | 'conversation' | 'new' = 'list';
   @state() private wide = false;
   @state() private panesReady = false;
   private offIncoming?: () => void;
+  private offPush?: () => void;
   private resize?: ResizeObserver;
   private lastUnread = 0;
 
@@ -82,6 +90,21 @@ export class CcChat extends CcElement {
     });
     if (this.with) this.openConversation(this.with);
     if (this.room) this.joinRoom(this.room);
+    this.offPush?.();
+    // Push code loads only on pages that enable it, keeping first paint small.
+    if (this.push) {
+      void import('./push-control.js');
+      void import('../../core/push.js').then((m) => {
+        this.offPush = m.pushIntents().subscribe((i) => {
+          if (!i) return;
+          this.openConversation(i.conversation);
+          this.show();
+          void m.clearPushNotifications(i.conversation, this.serviceWorker);
+          if (i.kind === 'call') this.emit('cc-push-call', i);
+          m.consumePushIntent();
+        });
+      });
+    }
   }
 
   private joinRoom(room: string) {
@@ -116,6 +139,7 @@ export class CcChat extends CcElement {
     this.removeEventListener('keydown', this.onPanelKey);
     this.resize?.disconnect();
     this.offIncoming?.();
+    this.offPush?.();
     this.session?.setActive(null);
   }
 
@@ -204,6 +228,8 @@ export class CcChat extends CcElement {
       body = html`<div class="split"><div class="list-pane">${this.view === 'new' ? newChat : list}</div>
         <div class="conv-pane">${conversation || html`<p class="empty">Pick a conversation</p>`}</div></div>`;
     } else body = this.view === 'new' ? newChat : this.view === 'conversation' && this.current ? conversation : list;
-    return html`${status}${body}`;
+    const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
+      .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
+    return html`${status}${push}${body}`;
   }
 }

@@ -56,6 +56,7 @@ export const chatStyles = css`
   .list-pane > *, .conv-pane > * { flex: 1; min-height: 0; }
   .conv-pane { min-height: 0; display: flex; flex-direction: column; }
   .empty { margin: auto; color: var(--cc-muted); }
+  .push { padding: 4px var(--cc-space); border-bottom: 1px solid var(--cc-border); font-size: 13px; }
   .error { margin: var(--cc-space); padding: var(--cc-space); border: 1px solid var(--cc-error); border-radius: var(--cc-radius); color: var(--cc-error); }
   .error .attr { display: block; font-size: 12px; }
   @media (max-width: 640px) {

@@ -69,12 +69,17 @@ try {
     await page.evaluate(() => { window.ccLong = 0; });
     const x = await login(dave);
     const t0 = Date.now();
-    for (let i = 0; i < 1000; i++) x.send(xml('message', { to: carol.jid, type: 'chat', id: `b${i}` }, xml('body', {}, `burst ${i}`)));
-    await page.locator('cc-chat-view .msg .body').getByText('burst 999', { exact: true }).waitFor({ timeout: 60000 });
+    // Written back to back (each awaits only the socket write).
+    for (let i = 0; i < 1000; i++) await x.send(xml('message', { to: carol.jid, type: 'chat', id: `b${i}` }, xml('body', {}, `burst ${i}`)));
+    const sent = Date.now() - t0;
+    const count = () => page.evaluate(() => document.querySelector('cc-chat').shadowRoot.querySelector('cc-chat-view').conv.$messages.get().length);
+    let n = 0;
+    for (const deadline = Date.now() + 30000; Date.now() < deadline && (n = await count()) < 1000;) await new Promise((r) => setTimeout(r, 20));
+    await page.locator('cc-chat-view .msg .body').getByText(`burst ${n - 1}`, { exact: true }).waitFor({ timeout: 10000 }).catch(() => {});
     const shown = Date.now() - t0;
-    const count = await page.evaluate(() => document.querySelector('cc-chat').shadowRoot.querySelector('cc-chat-view').conv.$messages.get().length);
+    row('burst: sender wrote 1,000 messages in', ms(sent));
     row('burst: 1,000 incoming → last shown', ms(shown), '≤ 1 s');
-    row('burst: messages in the conversation', count, '= 1000');
+    row('burst: messages in the conversation', n, '= 1000');
     row('burst: longest main-thread task', ms(await page.evaluate(() => window.ccLong)), '≤ 100 ms');
     await x.stop();
     await ctx.close();

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { xml } from '@xmpp/client';
 import { startPushBridge } from '../../server/push-bridge/bridge.mjs';
 import { buildPayload } from '../../server/push-bridge/protocol.mjs';
-import { CHROMIUM_ARGS, launchBrowser, newAccount, stack } from '../support/e2e.mjs';
+import { CHROMIUM_ARGS, launchBrowser, newAccount, stack, until } from '../support/e2e.mjs';
 import { startPushPageServer } from '../support/push-page.mjs';
 import { browserKeys, decryptPush, startMockPushService } from '../support/push-service.mjs';
 
@@ -26,21 +26,6 @@ after(async () => {
   await web?.close();
 });
 
-/** Polls until `fn` returns something truthy. */
-async function until(/** @type {() => any} */ fn, /** @type {string} */ what, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A VAPID public key (a P-256 point, base64url), as a site would put in the push attribute. */
 function vapidKey() {

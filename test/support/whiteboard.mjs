@@ -139,18 +139,4 @@ export async function roomObserver(server, account, room) {
   return { messages, stop: () => x.stop().catch(() => {}) };
 }
 
-/** Polls `fn` in Node until it returns a truthy value; fails with `what` after `timeout` ms. */
-export async function until(fn, what, timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from './e2e.mjs';

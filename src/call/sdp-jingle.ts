@@ -313,6 +313,16 @@ export function toSdp(model: SessionModel, opts: { author: Role; sessionId?: str
     }
     for (const g of c.sourceGroups) out.push(`a=ssrc-group:${g.semantics} ${g.sources.join(' ')}`);
     for (const s of c.sources) for (const [k, v] of s.parameters) out.push(`a=ssrc:${s.ssrc} ${k}${v ? `:${v}` : ''}`);
+    // Some peers group an ssrc (e.g. the RTX one) without describing it; WebRTC then refuses the
+    // whole description. Describe it with the group's cname.
+    const cname = c.sources.flatMap((s) => s.parameters).find(([k]) => k === 'cname')?.[1];
+    const described = new Set(c.sources.map((s) => s.ssrc));
+    for (const ssrc of c.sourceGroups.flatMap((g) => g.sources)) {
+      if (described.has(ssrc) || !cname) continue;
+      described.add(ssrc);
+      out.push(`a=ssrc:${ssrc} cname:${cname}`);
+      if (msid) out.push(`a=ssrc:${ssrc} msid:${msid}`);
+    }
     for (const cand of t.candidates) out.push(`a=${sdpCandidate(cand)}`);
   }
   return `${out.join('\r\n')}\r\n`;

@@ -98,6 +98,14 @@ describe('sdp-jingle: Jingle XML', () => {
     expect(toSdp(m, { author: 'initiator' })).to.contain('a=sendonly');
   });
 
+  it('describes a grouped ssrc the peer left undescribed (StanzaJS drops the RTX source)', () => {
+    const m = parseSdp(chromium.answer, { author: 'responder' });
+    const video = m.contents[1]!;
+    const rtx = video.sourceGroups[0]!.sources[1]!;
+    video.sources = video.sources.filter((s) => s.ssrc !== rtx);
+    expect(toSdp(m, { author: 'responder' })).to.match(new RegExp(`a=ssrc:${rtx} cname:\\S+`));
+  });
+
   it('never answers with actpass', () => {
     expect(answerSetup('actpass')).to.equal('active');
     expect(answerSetup(undefined)).to.equal('active');

@@ -103,3 +103,18 @@ export async function steadyWhileFlowing(page, still, moving, growth) {
     return s2[still] === s1[still] && { value: s2[still] };
   }, `${still} to stop growing`).then((r) => r.value);
 }
+
+/** Per remote participant: the video frames decoded and audio bytes received from them. */
+export function peerStats(page) {
+  return page.evaluate(async () => {
+    const reports = await document.querySelector('cc-call').getStats();
+    return reports.map((r) => {
+      const t = { framesDecoded: 0, audioBytesReceived: 0 };
+      r.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') t.framesDecoded += s.framesDecoded ?? 0;
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') t.audioBytesReceived += s.bytesReceived ?? 0;
+      });
+      return t;
+    });
+  });
+}

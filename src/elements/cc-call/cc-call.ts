@@ -174,13 +174,13 @@ export class CcCall extends CcElement {
   }
 
   private renderIdle() {
+    const online = this.connectionState === 'online';
     if (this.room) {
       return html`<div class="panel" part="panel"><div class="bar">
         <span class="who">${this.room}</span>
-        <button class="primary" @click=${() => this.joinRoom()}>Join call</button></div></div>`;
+        <button class="primary" ?disabled=${!online} @click=${() => this.joinRoom()}>Join call</button></div></div>`;
     }
     if (!this.with) return nothing;
-    const online = this.connectionState === 'online';
     return html`<div class="panel" part="panel"><div class="bar">
       <span class="who">${this.with}</span>
       <button ?disabled=${!online} @click=${() => this.call(this.with, { video: false })}>Audio call</button>

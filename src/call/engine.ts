@@ -4,7 +4,6 @@
 import type { Session } from '../core/session.js';
 import type { Element } from '../core/xmpp.js';
 import { parseIceAttribute, parseServices, servicesRequest, type IceServer } from './extdisco.js';
-import { serveIqSet } from './iq.js';
 import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from './jmi.js';
 import {
   jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate, transportInfo,
@@ -211,7 +210,8 @@ export class CallEngine implements RoomCallHost {
   constructor(readonly session: Session) {
     const conn = session.connection;
     conn.onStanza((s) => this.onStanza(s));
-    serveIqSet(conn, JNS.jingle, 'jingle', (iq) => this.onJingle(iq));
+    // Through the IQ router: the transport answers unrouted IQs with service-unavailable.
+    conn.onIq('set', JNS.jingle, 'jingle', (iq) => this.onJingle(iq));
     conn.onOnline(() => this.onOnline());
     if (conn.online) void this.onOnline();
     if (typeof window !== 'undefined') window.addEventListener('online', () => this.networkChanged());

@@ -10,7 +10,7 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // Flags (e.g. --test-name-pattern=…) go to the end-to-end runner. --test-force-exit there: a failed
 // test that leaves a socket open must fail the run, not hang it.
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
-ensurePackages(['prosody', 'prosody-modules', 'chromium']);
+ensurePackages(['prosody', 'prosody-modules', 'chromium', 'coturn']);
 
 async function freePortBase() {
   const free = (/** @type {number} */ port) => new Promise((resolve) => {

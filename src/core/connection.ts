@@ -90,6 +90,13 @@ export class Connection {
     if (this.watching || typeof window === 'undefined') return;
     this.watching = true;
     window.addEventListener('online', () => this.retryNow());
+    // The browser knows the network is gone before any ack timeout would: show it, drop the dead
+    // socket (stream management resumes it later), and retry when the network is back.
+    window.addEventListener('offline', () => {
+      if (!this.online || !this.xmpp) return;
+      void this.xmpp.disconnect().catch(() => {});
+      this.lost();
+    });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.retryNow();
       void this.sendClientState();

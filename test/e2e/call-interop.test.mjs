@@ -145,6 +145,8 @@ describe('cc-call interop', () => {
     await waitUntil(() => b.got.terminates.length, 'session-terminate at bob');
     assert.equal(b.got.terminates[0].reason?.condition, 'success');
 
+    // The JMI finish follows the session-terminate; wait for it on the wire rather than race it.
+    await waitUntil(() => sent.some((t) => t.includes('urn:xmpp:jingle-message:0') && /<finish[\s>/]/.test(t)), 'alice\'s JMI finish on the wire');
     // The wire: every Jingle/JMI stanza alice sent meets the schemas' requirements.
     const stanzas = sent.filter((t) => /urn:xmpp:jingle(-message)?:/.test(t)).map((t) => parseLtx(t));
     const checked = stanzas.map((el) => ({ el, problems: validateCallStanza(el) })).filter((r) => r.problems);

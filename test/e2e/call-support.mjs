@@ -1,21 +1,9 @@
 // Helpers for the cc-call end-to-end tests: a page per user/device with the element's events
 // recorded, and the call's WebRTC statistics as the page reads them from the element.
+import { until } from '../support/e2e.mjs';
 
-/** Polls `fn` until it returns a truthy value. */
-export async function waitUntil(fn, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls `fn` until it returns a truthy value (calls get a longer default timeout). */
+export const waitUntil = (fn, what, timeout = 20_000) => until(fn, what, timeout);
 
 /** Runs in every page before its scripts: records cc-call events and exposes media helpers. */
 function instrument() {

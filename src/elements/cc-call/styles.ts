@@ -1,19 +1,11 @@
 import { css } from 'lit';
+import { themeTokens } from '../ui/theme.js';
 
-export const callStyles = css`
+const own = css`
   :host {
-    --cc-accent: #2563eb;
-    --cc-accent-contrast: #fff;
-    --cc-bg: #fff;
-    --cc-fg: #111827;
-    --cc-muted: #4b5563;
-    --cc-border: #d1d5db;
     --cc-stage: #0b1220;
     --cc-danger: #dc2626;
     --cc-ok: #16a34a;
-    --cc-error: #b91c1c;
-    --cc-radius: 12px;
-    --cc-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     --cc-space: 8px;
     --cc-call-width: 420px;
     --cc-z-index: 2147483000;
@@ -22,9 +14,9 @@ export const callStyles = css`
     font: 14px/1.4 var(--cc-font);
     color: var(--cc-fg);
   }
-  :host([theme='dark']) { --cc-bg: #111827; --cc-fg: #f9fafb; --cc-muted: #9ca3af; --cc-border: #374151; --cc-error: #fca5a5; }
+  :host([theme='dark']) { --cc-error: #fca5a5; }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) { --cc-bg: #111827; --cc-fg: #f9fafb; --cc-muted: #9ca3af; --cc-border: #374151; --cc-error: #fca5a5; }
+    :host([theme='auto']) { --cc-error: #fca5a5; }
   }
   *, *::before, *::after { box-sizing: inherit; }
   [hidden] { display: none !important; }
@@ -71,3 +63,5 @@ export const callStyles = css`
   .error { margin: var(--cc-space); padding: var(--cc-space); border: 1px solid var(--cc-error); border-radius: var(--cc-radius); color: var(--cc-error); }
   .error .attr { display: block; font-size: 12px; }
 `;
+
+export const callStyles = [themeTokens, own];

@@ -1,19 +1,11 @@
 import { css } from 'lit';
+import { themeTokens } from '../ui/theme.js';
 
-export const chatStyles = css`
+const own = css`
   :host {
-    --cc-accent: #2563eb;
-    --cc-accent-contrast: #fff;
-    --cc-bg: #fff;
-    --cc-fg: #111827;
-    --cc-muted: #4b5563;
-    --cc-border: #d1d5db;
     --cc-bubble-in: #f3f4f6;
     --cc-bubble-out: var(--cc-accent);
     --cc-bubble-out-fg: var(--cc-accent-contrast);
-    --cc-error: #b91c1c;
-    --cc-radius: 12px;
-    --cc-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     --cc-space: 8px;
     --cc-z-index: 2147483000;
     --cc-panel-width: 380px;
@@ -23,9 +15,9 @@ export const chatStyles = css`
     font: 14px/1.4 var(--cc-font);
     color: var(--cc-fg);
   }
-  :host([theme='dark']) { --cc-bg: #111827; --cc-fg: #f9fafb; --cc-muted: #9ca3af; --cc-border: #374151; --cc-bubble-in: #1f2937; --cc-accent: #3b82f6; --cc-error: #fca5a5; }
+  :host([theme='dark']) { --cc-bubble-in: #1f2937; --cc-accent: #3b82f6; --cc-error: #fca5a5; }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) { --cc-bg: #111827; --cc-fg: #f9fafb; --cc-muted: #9ca3af; --cc-border: #374151; --cc-bubble-in: #1f2937; --cc-accent: #3b82f6; --cc-error: #fca5a5; }
+    :host([theme='auto']) { --cc-bubble-in: #1f2937; --cc-accent: #3b82f6; --cc-error: #fca5a5; }
   }
   :host([mode='embedded']), :host([mode='split']) { height: 100%; }
   *, *::before, *::after { box-sizing: inherit; }
@@ -63,3 +55,5 @@ export const chatStyles = css`
     :host([mode='launcher']) .panel { inset: 0; width: auto; height: auto; max-height: none; border-radius: 0; }
   }
 `;
+
+export const chatStyles = [themeTokens, own];

@@ -1,16 +1,8 @@
 import { css } from 'lit';
+import { themeTokens } from '../ui/theme.js';
 
-export const whiteboardStyles = css`
+const own = css`
   :host {
-    --cc-accent: #2563eb;
-    --cc-accent-contrast: #fff;
-    --cc-bg: #fff;
-    --cc-fg: #111827;
-    --cc-muted: #4b5563;
-    --cc-border: #d1d5db;
-    --cc-error: #b91c1c;
-    --cc-radius: 12px;
-    --cc-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     --cc-board-bg: #fff;
     --cc-board-grid: rgb(0 0 0 / 0.08);
     --cc-toolbar-bg: rgb(255 255 255 / 0.95);
@@ -23,9 +15,9 @@ export const whiteboardStyles = css`
     color: var(--cc-fg);
     contain: layout style;
   }
-  :host([theme='dark']) { --cc-bg: #111827; --cc-fg: #f9fafb; --cc-muted: #9ca3af; --cc-border: #374151; --cc-toolbar-bg: rgb(17 24 39 / 0.95); }
+  :host([theme='dark']) { --cc-toolbar-bg: rgb(17 24 39 / 0.95); }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) { --cc-bg: #111827; --cc-fg: #f9fafb; --cc-muted: #9ca3af; --cc-border: #374151; --cc-toolbar-bg: rgb(17 24 39 / 0.95); }
+    :host([theme='auto']) { --cc-toolbar-bg: rgb(17 24 39 / 0.95); }
   }
   *, *::before, *::after { box-sizing: inherit; }
   [hidden] { display: none !important; }
@@ -84,3 +76,5 @@ export const whiteboardStyles = css`
   .error { position: absolute; inset: 8px auto auto 8px; right: 8px; padding: 8px 12px; border-radius: 8px; color: var(--cc-error); background: var(--cc-bg); border: 1px solid currentColor; }
   .error .attr { display: block; font-size: 12px; }
 `;
+
+export const whiteboardStyles = [themeTokens, own];

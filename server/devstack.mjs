@@ -15,6 +15,8 @@ export const DEMO_USERS = [
   { user: 'carol', password: 'carolpw', name: 'Carol' },
 ];
 export const DEMO_ROOM = 'lobby@conference.localhost';
+/** Signs the demo's login tokens (server/token-endpoint.mjs); dev-only, loopback stack only. */
+export const DEV_TOKEN_SECRET = 'dev-only-token-secret-for-the-loopback-demo';
 
 /**
  * @param {{ dir: string, httpPort?: number, c2sPort?: number, componentPort?: number, turnPort?: number,
@@ -28,7 +30,7 @@ export function createStack(opts) {
     component: opts.componentPort ?? 5347,
     turn: opts.turnPort ?? 3478,
   };
-  const secrets = { turn: 'dev-only-turn-secret', component: 'dev-only-push-secret' };
+  const secrets = { turn: 'dev-only-turn-secret', component: 'dev-only-push-secret', token: DEV_TOKEN_SECRET };
   const config = `${dir}/prosody.cfg.lua`;
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
@@ -39,7 +41,8 @@ export function createStack(opts) {
     const vars = {
       dir, httpPort: ports.http, c2sPort: ports.c2s, componentPort: ports.component,
       turnPort: ports.turn, turnSecret: secrets.turn, componentSecret: secrets.component,
-      pushModulesDir: resolve(here, 'push-bridge/prosody'),
+      pushModulesDir: resolve(here, 'push-bridge/prosody'), ccModulesDir: resolve(here, 'prosody'),
+      tokenSecret: secrets.token,
     };
     const tmpl = readFileSync(`${here}/prosody.cfg.lua.tmpl`, 'utf8');
     writeFileSync(config, tmpl.replace(/\{\{(\w+)\}\}/g, (_, k) => String(vars[k])));

@@ -14,6 +14,7 @@ const { createStack, DEMO_USERS, DEMO_ROOM } = await import('./devstack.mjs');
 const { seedDemo } = await import('./seed.mjs');
 const { startPushBridge } = await import('./push-bridge/bridge.mjs');
 const { createServer } = await import('vite');
+const { tokenEndpoint } = await import('./token-endpoint.mjs');
 
 const stack = createStack({ dir: '.runtime/dev' });
 await stack.start();
@@ -24,9 +25,14 @@ const pushBridge = await startPushBridge({
   dataDir: '.runtime/dev/push-bridge', healthPort: 5282,
   log: (e) => { if (e.level !== 'debug') console.log(`[push-bridge] ${JSON.stringify(e)}`); },
 });
+// The host-site login demo (demo/login.html): /api/chat-login hands out short-lived tokens.
+const login = tokenEndpoint({
+  secret: stack.secrets.token, domain: 'localhost', isUser: (n) => DEMO_USERS.some((u) => u.user === n),
+});
 const vite = await createServer({
   configFile: 'vite.config.ts',
   define: { __CC_DEMO_SERVICE__: JSON.stringify(stack.service) },
+  plugins: [{ name: 'cc-demo-login', configureServer: (s) => void s.middlewares.use((req, res, next) => login(req, res, next)) }],
 });
 await vite.listen();
 const url = vite.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
@@ -35,6 +41,7 @@ console.log(`
   cc demo is running.
 
   Demo:      ${url}demo/   (alice and bob side by side)
+  Login:     ${url}demo/login.html   (host-site login: credentials-url with short-lived tokens)
   XMPP:      ${stack.service}
   Users:     ${DEMO_USERS.map((u) => `${u.user}@localhost / ${u.password}`).join(', ')}   (dev-only)
   Room:      ${DEMO_ROOM}

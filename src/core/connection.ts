@@ -20,6 +20,8 @@ type StanzaHandler = (stanza: Element) => boolean | void;
 type IqHandler = (iq: Element) => Element | true | Promise<Element | true>;
 type IqRoute = { type: 'get' | 'set'; ns: string; name: string; handler: IqHandler };
 type OnlineHook = (resumed: boolean) => void | Promise<void>;
+type LoginSecret = { username?: string; password?: string };
+type SaslAuthenticate = (credentials: LoginSecret, mechanism: string) => Promise<void>;
 
 export class Connection {
   readonly $state = atom<ConnectionState>('connecting');
@@ -36,6 +38,8 @@ export class Connection {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private everOnline = false;
+  private authRetried = false;
+  private lastError?: Error;
 
   constructor(private readonly config: AccountConfig, private readonly resource: string) {}
 
@@ -123,7 +127,19 @@ export class Connection {
       }
       const creds = await this.credentials();
       if (this.stopped) return;
-      const x = client({ service: this.service, domain: creds.domain, resource: this.resource, ...creds.auth });
+      // A host site's token is short-lived: every later login (a reconnect that cannot resume
+      // without authenticating) asks credentials-url again instead of replaying an expired token.
+      let first: LoginSecret | undefined = creds.auth;
+      const auth = this.config.login.kind === 'credentials-url'
+        ? {
+          credentials: async (authenticate: SaslAuthenticate, mechanisms: string[]) => {
+            const c = first ?? (await this.credentials()).auth;
+            first = undefined;
+            await authenticate(c, mechanisms.includes('PLAIN') ? 'PLAIN' : mechanisms[0]!);
+          },
+        }
+        : creds.auth;
+      const x = client({ service: this.service, domain: creds.domain, resource: this.resource, ...auth } as Parameters<typeof client>[0]);
       this.xmpp = x;
       // We reconnect ourselves, with backoff; the library's fixed 1 s retry would hammer a restarting server.
       x.reconnect.stop();
@@ -152,7 +168,7 @@ export class Connection {
     await x?.stop().catch(() => {});
   }
 
-  private async credentials(): Promise<{ domain: string; auth: { username?: string; password?: string } }> {
+  private async credentials(): Promise<{ domain: string; auth: LoginSecret }> {
     const l = this.config.login;
     if (l.kind === 'password') return { domain: l.jid.split('@')[1]!, auth: { username: l.jid.split('@')[0], password: l.password } };
     if (l.kind === 'anonymous') return { domain: this.config.domain, auth: {} };
@@ -182,6 +198,7 @@ export class Connection {
     this.jid = this.xmpp.jid.toString();
     this.bare = this.xmpp.jid.bare().toString().toLowerCase();
     this.attempt = 0;
+    this.authRetried = false;
     this.everOnline = true;
     this.$error.set(null);
     this.$state.set('online');
@@ -190,8 +207,21 @@ export class Connection {
   }
 
   private onError(e: Error & { condition?: string; ccCode?: string }) {
-    if (e.name === 'SASLError') {
-      this.fail({ code: 'auth-failed', attribute: 'password', message: `Login refused by the server (${e.condition ?? 'not-authorized'}): check the address and password` });
+    if (e === this.lastError) return; // the library reports one failure both as an event and a rejection
+    this.lastError = e;
+    if (e.name === 'SASLError' && this.config.login.kind === 'credentials-url' && !this.authRetried) {
+      // Probably a token that expired between fetching and using it: fetch a new one, once.
+      this.authRetried = true;
+      void this.xmpp?.disconnect().catch(() => {});
+      this.lost();
+    } else if (e.name === 'SASLError') {
+      const byUrl = this.config.login.kind === 'credentials-url';
+      this.fail({
+        code: 'auth-failed', attribute: byUrl ? 'credentials-url' : 'password',
+        message: byUrl
+          ? `Login refused by the server (${e.condition ?? 'not-authorized'}) with the credentials from credentials-url`
+          : `Login refused by the server (${e.condition ?? 'not-authorized'}): check the address and password`,
+      });
     } else if (e.ccCode === 'credentials-url') {
       this.fail({ code: 'credentials-url', attribute: 'credentials-url', message: e.message });
     } else if (!this.everOnline && this.$state.get() !== 'error') {

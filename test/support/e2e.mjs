@@ -17,8 +17,9 @@ const esc = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => `&#${c.cha
  * Serves the repo read-only, plus `/page?tag=cc-chat&attr=value…`: a page with only the script tag
  * and one element carrying the given attributes — no JavaScript of its own.
  */
-export async function startStaticServer() {
+export async function startStaticServer(/** @type {{ handle?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean }} */ opts = {}) {
   const server = createServer(async (req, res) => {
+    if (opts.handle?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/page') {
       const tag = url.searchParams.get('tag') ?? 'cc-chat';

@@ -87,9 +87,14 @@ export class BoardSync {
 
   async stop() {
     clearTimeout(this.flushTimer);
-    clearTimeout(this.snapshotTimer);
     clearTimeout(this.cursorTimer);
     await this.flush().catch(() => {});
+    // A snapshot that was due (waiting out its jitter) is written now: whoever leaves last would
+    // otherwise leave the next joiner to replay the whole tail.
+    const owed = this.snapshotTimer !== undefined;
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    if (owed && this.room.ready) await this.writeSnapshot().catch(() => {});
     if (this.room.ready) await this.room.send(buildCursor(this.room.room, { x: 0, y: 0, name: '', color: '#000000', gone: true })).catch(() => {});
     this.model.doc.off('update', this.onDocUpdate);
     this.offs.splice(0).forEach((o) => o());

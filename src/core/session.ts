@@ -4,8 +4,10 @@ import { atom } from 'nanostores';
 import { queryArchive } from './archive.js';
 import type { AccountConfig } from './config.js';
 import { Connection } from './connection.js';
+import { Avatars } from './avatars.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
+import { Disco } from './disco.js';
 import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
 import type { ArchivedStanza } from './protocol/mam.js';
 import {
@@ -31,6 +33,8 @@ export class Session {
   readonly connection: Connection;
   readonly contacts: Contacts;
   readonly rooms: Rooms;
+  readonly disco: Disco;
+  readonly avatars: Avatars;
   readonly $ownPresence = atom<{ show: Show; status?: string }>({ show: 'available' });
   /** Every conversation worth listing, most recent activity first. */
   readonly $conversations = atom<readonly ConversationSummary[]>([]);
@@ -45,6 +49,9 @@ export class Session {
 
   constructor(readonly config: AccountConfig) {
     this.connection = new Connection(config, `cc-${newId().slice(0, 8)}`);
+    this.disco = new Disco(this.connection);
+    this.disco.onChange(() => void this.announcePresence().catch(() => {}));
+    this.avatars = new Avatars(this.connection, this.disco);
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
     this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
@@ -101,7 +108,14 @@ export class Session {
 
   async setPresence(show: Show, status?: string) {
     this.$ownPresence.set({ show, status });
-    if (this.connection.online) await this.connection.send(buildPresence(show, status));
+    await this.announcePresence();
+  }
+
+  /** Our presence, with caps so contacts and the server's PEP know what we support. */
+  private async announcePresence() {
+    const own = this.$ownPresence.get();
+    const caps = await this.disco.caps();
+    if (this.connection.online) await this.connection.send(buildPresence(own.show, own.status, [caps]));
   }
 
   /**
@@ -177,8 +191,7 @@ export class Session {
 
   private async onOnline(resumed: boolean) {
     if (!resumed) {
-      const own = this.$ownPresence.get();
-      await this.connection.send(buildPresence(own.show, own.status));
+      await this.announcePresence();
       await this.connection.request(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS.carbons }))).catch(() => {});
     }
     await this.flush();

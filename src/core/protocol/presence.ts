@@ -39,9 +39,10 @@ export function bestPresence(resources: Iterable<PresenceInfo>, lastSeen?: numbe
   return best && best.show !== 'offline' ? best : { show: 'offline', lastSeen };
 }
 
-export function buildPresence(show: Show, status?: string): Element {
+export function buildPresence(show: Show, status?: string, extra: readonly Element[] = []): Element {
   const children = [];
   if (show !== 'available' && show !== 'offline') children.push(xml('show', {}, show));
   if (status) children.push(xml('status', {}, status));
+  children.push(...extra);
   return xml('presence', show === 'offline' ? { type: 'unavailable' } : {}, ...children);
 }

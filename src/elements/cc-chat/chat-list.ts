@@ -45,7 +45,7 @@ export class ChatList extends LitElement {
       this.unsubs.forEach((u) => u());
       const s = this.session;
       const r = () => this.requestUpdate();
-      this.unsubs = s ? [s.$conversations.listen(r), s.$presence.listen(r), s.contacts.$requests.listen(r), s.rooms.$invites.listen(r), s.$ownPresence.listen(r)] : [];
+      this.unsubs = s ? [s.$conversations.listen(r), s.$presence.listen(r), s.contacts.$requests.listen(r), s.rooms.$invites.listen(r), s.$ownPresence.listen(r), s.avatars.$urls.listen(r)] : [];
     }
   }
 
@@ -110,12 +110,19 @@ export class ChatList extends LitElement {
       </ul>`;
   }
 
+  protected override updated() {
+    // Pictures of the first screenfuls are looked up; everyone else's arrive with their presence.
+    const s = this.session;
+    if (!s) return;
+    for (const c of s.$conversations.get().slice(0, 60)) if (c.kind === 'chat') s.avatars.want(c.jid);
+  }
+
   private renderItem(c: ConversationSummary, show: string) {
     const when = c.activity ? (sameDay(c.activity, Date.now()) ? timeOf(c.activity, this.lang) : dayLabel(c.activity, this.lang)) : '';
     return html`<li role="option" tabindex="0" aria-label=${c.name} aria-selected=${c.jid === this.current}
         class=${c.jid === this.current ? 'current' : ''} data-jid=${c.jid}
         @click=${() => this.select(c)} @keydown=${(e: KeyboardEvent) => this.onItemKey(e, c)}>
-      <span class="pic">${avatar(c.name, c.jid)}${c.kind === 'chat' ? html`<span class="dot" data-show=${show}></span>` : nothing}</span>
+      <span class="pic">${avatar(c.name, c.jid, 36, this.session?.avatars.$urls.get()[c.jid])}${c.kind === 'chat' ? html`<span class="dot" data-show=${show}></span>` : nothing}</span>
       <span class="text">
         <span class="line"><span class="title">${c.name}</span><span class="muted">${when}</span></span>
         <span class="line"><span class="preview muted">${c.preview ?? (c.kind === 'room' ? 'Group' : c.jid)}</span>

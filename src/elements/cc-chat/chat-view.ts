@@ -94,6 +94,7 @@ export class ChatView extends LitElement {
   }
 
   protected override updated() {
+    if (this.conv?.kind === 'chat') this.session?.avatars.want(this.conv.jid);
     // A pin that kept the reading position across a prepend has done its job once laid out; left
     // in place it would hold the view there while the user scrolls on.
     if (this.pin?.block === 'start') {
@@ -115,7 +116,7 @@ export class ChatView extends LitElement {
     const rerender = () => this.requestUpdate();
     this.unsubs = [
       conv.$messages.listen(rerender), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
-      s.$presence.listen(rerender), s.rooms.$rooms.listen(rerender), s.contacts.$roster.listen(rerender),
+      s.$presence.listen(rerender), s.rooms.$rooms.listen(rerender), s.contacts.$roster.listen(rerender), s.avatars.$urls.listen(rerender),
     ];
     if (s.connection.online && conv.$messages.get().length < 2) void conv.loadLatest();
     const p = s.$presence.get()[conv.jid];
@@ -197,7 +198,7 @@ export class ChatView extends LitElement {
     return html`
       <header part="header">
         ${this.showBack ? html`<button class="icon" aria-label="Back" @click=${() => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))}>←</button>` : nothing}
-        ${avatar(name, conv.jid)}
+        ${avatar(name, conv.jid, 36, s.avatars.$urls.get()[conv.jid])}
         <div class="who">
           <span class="name">${name}</span>
           <span class="sub muted">${room ? this.renderRoomLine(room.subject, Object.keys(room.occupants).length, room.joined) : this.renderPresence(conv.jid)}</span>

@@ -1,4 +1,5 @@
-// Generated avatars: initials on a colour derived from the address, so a contact keeps its colour.
+// Avatars: the contact's picture, or initials on a colour derived from the address (so a contact
+// keeps its colour).
 import { html } from 'lit';
 
 export function avatarColor(jid: string): string {
@@ -14,7 +15,12 @@ export function initials(name: string): string {
   return letters.toUpperCase();
 }
 
-export function avatar(name: string, jid: string, size = 36) {
+/** The contact's picture when we have one (an object URL from the session), else initials. */
+export function avatar(name: string, jid: string, size = 36, url?: string) {
+  if (url) {
+    return html`<img class="avatar" part="avatar" alt="" aria-hidden="true" src=${url} width=${size} height=${size}
+      style="--size:${size}px;object-fit:cover;background:${avatarColor(jid)}">`;
+  }
   return html`<span class="avatar" part="avatar" aria-hidden="true"
     style="--size:${size}px;background:${avatarColor(jid)}">${initials(name)}</span>`;
 }

@@ -5,8 +5,11 @@ import { property, state } from 'lit/decorators.js';
 import type { ReadableAtom } from 'nanostores';
 import { isProblem, parseConfig } from '../core/config.js';
 import type { CcError, ConnectionState } from '../core/connection.js';
-import { acquireSession, releaseSession } from '../core/registry.js';
 import type { Session } from '../core/session.js';
+
+// The session core (the XMPP library and every protocol module) loads beside the first paint, not
+// before it: the fetch starts as soon as this module runs, and elements render their shell meanwhile.
+const core = import('../core/registry.js');
 
 const ACCOUNT_ATTRS = ['service', 'domain', 'jid', 'password', 'credentialsUrl', 'anonymous', 'nick'] as const;
 
@@ -87,23 +90,36 @@ export abstract class CcElement extends LitElement {
         return;
       }
       this.configError = undefined;
-      const s = acquireSession(cfg);
-      this.session = s;
-      this.watch(s.connection.$state, () => this.reportState());
-      this.watch(s.connection.$error, () => this.reportState());
-      this.sessionAttached(s);
-      this.reportState();
+      const generation = ++this.attachments;
+      core.then(({ acquireSession }) => {
+        // Detached, or attached again with other attributes, while the core was loading.
+        if (generation !== this.attachments) return;
+        const s = acquireSession(cfg);
+        this.session = s;
+        this.watch(s.connection.$state, () => this.reportState());
+        this.watch(s.connection.$error, () => this.reportState());
+        this.sessionAttached(s);
+        this.reportState();
+      }).catch((e: unknown) => this.failAttach(e));
     } catch (e) {
-      // Never throw into the host page; show it instead.
-      this.configError = { code: 'invalid-attribute', message: String(e) };
-      this.reportState();
+      this.failAttach(e);
     }
   }
 
+  /** Never throw into the host page; show it instead. */
+  private failAttach(e: unknown) {
+    this.configError = { code: 'invalid-attribute', message: String(e) };
+    this.reportState();
+  }
+
+  private attachments = 0;
+
   private detach() {
+    this.attachments++;
     this.unwatch.forEach((u) => u());
     this.unwatch = [];
-    if (this.session) releaseSession(this.session);
+    const s = this.session;
+    if (s) void core.then(({ releaseSession }) => releaseSession(s));
     this.session = undefined;
   }
 

@@ -36,8 +36,9 @@ export class Contacts {
     conn.onOnline(async (resumed) => {
       if (!resumed) await this.refresh();
     });
+    // Presence does not change the list's content or order (elements watch $presence themselves);
+    // recomputing a 10,000-contact list for each presence at login would be wasted work.
     this.$roster.listen(onChange);
-    this.$presence.listen(onChange);
   }
 
   name(jid: string): string {

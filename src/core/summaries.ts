@@ -13,6 +13,10 @@ export interface ConversationSummary {
   unread: number;
 }
 
+// One collator for all comparisons: String.prototype.localeCompare builds one per call, which
+// dominates sorting a large roster.
+const byName = new Intl.Collator(undefined, { sensitivity: 'base' });
+
 export function summarize(
   roster: Readonly<Record<string, RosterItem>>,
   rooms: Readonly<Record<string, RoomState>>,
@@ -36,5 +40,5 @@ export function summarize(
       unread,
     });
   }
-  return [...out.values()].sort((a, b) => b.activity - a.activity || a.name.localeCompare(b.name));
+  return [...out.values()].sort((a, b) => b.activity - a.activity || byName.compare(a.name, b.name));
 }

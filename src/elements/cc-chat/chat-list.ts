@@ -1,6 +1,7 @@
 // The conversation list: own status, requests and invitations, filter, and every conversation.
+import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import type { Show } from '../../core/protocol/presence.js';
 import type { Session } from '../../core/session.js';
 import type { ConversationSummary } from '../../core/summaries.js';
@@ -19,7 +20,7 @@ export class ChatList extends LitElement {
     .notice { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; padding: 6px calc(var(--cc-space) * 1.5); background: var(--cc-bubble-in); font-size: 13px; }
     .notice span { flex: 1; min-width: 120px; }
     ul { list-style: none; margin: 0; padding: 4px 0; overflow-y: auto; flex: 1; min-height: 0; }
-    li { display: flex; gap: 10px; align-items: center; padding: 8px calc(var(--cc-space) * 1.5); cursor: pointer; }
+    li { display: flex; gap: 10px; align-items: center; padding: 8px calc(var(--cc-space) * 1.5); cursor: pointer; width: 100%; box-sizing: border-box; }
     li:hover, li.current { background: var(--cc-bubble-in); }
     li:focus-visible { outline-offset: -2px; }
     .pic { position: relative; display: inline-flex; }
@@ -64,15 +65,32 @@ export class ChatList extends LitElement {
     this.dispatchEvent(new CustomEvent('cc-select', { detail: { jid: c.jid, kind: c.kind }, bubbles: true, composed: true }));
   }
 
-  private onItemKey(e: KeyboardEvent, c: ConversationSummary) {
-    const li = e.currentTarget as HTMLElement;
+  @query('ul') private listEl?: VirtualizerHostElement;
+  /** How many items the list shows now (after filtering), for keyboard moves. */
+  private count = 0;
+
+  private onItemKey(e: KeyboardEvent, c: ConversationSummary, index: number) {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       this.select(c);
-    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    } else if (['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) {
       e.preventDefault();
-      ((e.key === 'ArrowDown' ? li.nextElementSibling : li.previousElementSibling) as HTMLElement | null)?.focus();
+      const to = e.key === 'Home' ? 0 : e.key === 'End' ? this.count - 1 : index + (e.key === 'ArrowDown' ? 1 : -1);
+      if (to >= 0 && to < this.count) void this.focusItem(to);
     }
+  }
+
+  /** The list is virtual: the item may have to be scrolled into existence before it can take focus. */
+  private async focusItem(index: number) {
+    const ul = this.listEl;
+    const find = () => ul?.querySelector<HTMLElement>(`li[data-index="${index}"]`);
+    if (!find()) {
+      ul?.[virtualizerRef]?.element(index)?.scrollIntoView({ block: 'nearest' });
+      for (let i = 0; i < 10 && !find(); i++) await new Promise((r) => requestAnimationFrame(r));
+    }
+    const li = find();
+    li?.scrollIntoView({ block: 'nearest' });
+    li?.focus();
   }
 
   override render() {
@@ -84,6 +102,7 @@ export class ChatList extends LitElement {
     let list = s.$conversations.get();
     if (this.tab === 'online') list = list.filter((c) => c.kind === 'chat' && presence[c.jid] && presence[c.jid]!.show !== 'offline');
     if (q) list = list.filter((c) => c.name.toLowerCase().includes(q) || c.jid.includes(q));
+    this.count = list.length;
     return html`
       <div class="top">
         <select aria-label="Status" .value=${own.show} @change=${(e: Event) => void s.setPresence((e.target as HTMLSelectElement).value as Show, own.status)}>
@@ -106,7 +125,12 @@ export class ChatList extends LitElement {
         <button class="btn" @click=${() => s.rooms.declineInvite(i.room)}>Decline</button></div>`)}
       ${list.length === 0 ? html`<p class="empty">${q ? 'No matches' : 'No conversations yet'}</p>` : nothing}
       <ul role="listbox" aria-label="Conversations" part="conversation-list">
-        ${list.map((c) => this.renderItem(c, presence[c.jid]?.show ?? 'offline'))}
+        ${virtualize({
+          items: list as ConversationSummary[],
+          keyFunction: (c: ConversationSummary) => c.jid,
+          renderItem: (c: ConversationSummary, i: number) => this.renderItem(c, presence[c.jid]?.show ?? 'offline', i),
+          scroller: true,
+        })}
       </ul>`;
   }
 
@@ -117,11 +141,12 @@ export class ChatList extends LitElement {
     for (const c of s.$conversations.get().slice(0, 60)) if (c.kind === 'chat') s.avatars.want(c.jid);
   }
 
-  private renderItem(c: ConversationSummary, show: string) {
+  private renderItem(c: ConversationSummary, show: string, index: number) {
     const when = c.activity ? (sameDay(c.activity, Date.now()) ? timeOf(c.activity, this.lang) : dayLabel(c.activity, this.lang)) : '';
     return html`<li role="option" tabindex="0" aria-label=${c.name} aria-selected=${c.jid === this.current}
-        class=${c.jid === this.current ? 'current' : ''} data-jid=${c.jid}
-        @click=${() => this.select(c)} @keydown=${(e: KeyboardEvent) => this.onItemKey(e, c)}>
+        aria-setsize=${this.count} aria-posinset=${index + 1}
+        class=${c.jid === this.current ? 'current' : ''} data-jid=${c.jid} data-index=${index}
+        @click=${() => this.select(c)} @keydown=${(e: KeyboardEvent) => this.onItemKey(e, c, index)}>
       <span class="pic">${avatar(c.name, c.jid, 36, this.session?.avatars.$urls.get()[c.jid])}${c.kind === 'chat' ? html`<span class="dot" data-show=${show}></span>` : nothing}</span>
       <span class="text">
         <span class="line"><span class="title">${c.name}</span><span class="muted">${when}</span></span>

@@ -90,6 +90,9 @@ try {
   await stack.stop();
 }
 
+console.log('\n  scale (bench/scale.mjs):');
+await run(process.execPath, ['--experimental-websocket', 'bench/scale.mjs']).catch((e) => console.log('  scale bench failed:', e.message));
+
 console.log('\n  whiteboard (bench/whiteboard.mjs):');
 await run(process.execPath, ['--experimental-websocket', 'bench/whiteboard.mjs']).catch((e) => console.log('  whiteboard bench failed:', e.message));
 

@@ -8,6 +8,7 @@ import { Avatars } from './avatars.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
+import { Mutes } from './mutes.js';
 import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
 import type { ArchivedStanza } from './protocol/mam.js';
 import {
@@ -35,6 +36,7 @@ export class Session {
   readonly rooms: Rooms;
   readonly disco: Disco;
   readonly avatars: Avatars;
+  readonly mutes: Mutes;
   readonly $ownPresence = atom<{ show: Show; status?: string }>({ show: 'available' });
   /** Every conversation worth listing, most recent activity first. */
   readonly $conversations = atom<readonly ConversationSummary[]>([]);
@@ -52,6 +54,7 @@ export class Session {
     this.disco = new Disco(this.connection);
     this.disco.onChange(() => void this.announcePresence().catch(() => {}));
     this.avatars = new Avatars(this.connection, this.disco);
+    this.mutes = new Mutes(this.connection);
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
     this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,

@@ -21,6 +21,9 @@ const WIDE = 640;
  * @fires cc-message - An incoming message. detail: `{ from, conversation, text }`
  * @fires cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
  * @fires cc-push-call - A call notification was clicked (for cc-call). detail: `{ conversation, action }`
+ * @attr notifications - Browser notifications for new messages while the page is hidden.
+ * @attr sound - `on` (default) or `off`: a chime for new messages.
+ * @attr muted - No sound and no notifications.
  * @csspart launcher - The floating button in launcher mode.
  * @csspart badge - The unread badge on the launcher.
  * @csspart panel - The chat panel.
@@ -55,12 +58,19 @@ export class CcChat extends CcElement {
   @property({ attribute: 'push-service' }) pushService?: string;
   /** Path of the service worker, same origin as the page. */
   @property({ attribute: 'service-worker' }) serviceWorker = '/cc-sw.js';
+  /** Browser notifications for new messages while the page is hidden (asks permission on a click). */
+  @property({ type: Boolean }) notifications = false;
+  /** A chime for new messages: on by default; `sound="off"` turns it off. */
+  @property() sound = 'on';
+  /** No sound and no notifications at all (each conversation can also be muted on its own). */
+  @property({ type: Boolean }) muted = false;
 
   @state() private current = '';
   @state() private view: 'list' | 'conversation' | 'new' = 'list';
   @state() private wide = false;
   @state() private panesReady = false;
   private offIncoming?: () => void;
+  private offAlerts?: () => void;
   private offPush?: () => void;
   private resize?: ResizeObserver;
   private lastUnread = 0;
@@ -84,6 +94,16 @@ export class CcChat extends CcElement {
   protected override sessionAttached(s: Session) {
     this.offIncoming?.();
     this.offIncoming = s.onIncoming((e) => this.emit('cc-message', e));
+    this.watch(s.mutes.$muted);
+    this.offAlerts?.();
+    void import('./alerts.js').then(({ Alerts }) => {
+      if (this.session !== s) return;
+      const alerts = new Alerts({
+        session: s, soundOn: () => this.soundOn, notificationsOn: () => this.notificationsOn,
+        isShowing: (c) => this.isShowing(c), reveal: (c) => this.reveal(c),
+      });
+      this.offAlerts = s.onIncoming(alerts.onIncoming);
+    });
     this.watch(s.$unreadTotal, (total) => {
       if (total !== this.lastUnread) this.emit('cc-unread-change', { total });
       this.lastUnread = total;
@@ -139,6 +159,8 @@ export class CcChat extends CcElement {
     this.removeEventListener('keydown', this.onPanelKey);
     this.resize?.disconnect();
     this.offIncoming?.();
+    this.offAlerts?.();
+    this.offAlerts = undefined;
     this.offPush?.();
     this.session?.setActive(null);
   }
@@ -162,6 +184,28 @@ export class CcChat extends CcElement {
     const showing = this.view === 'conversation' || (this.splitLayout && !!this.current);
     s.setActive(visible && showing && this.current ? this.current : null);
   };
+
+  /** @internal For the alerts module. */
+  get soundOn() {
+    return !this.muted && this.sound !== 'off' && this.sound !== 'false';
+  }
+
+  /** @internal For the alerts module. */
+  get notificationsOn() {
+    return this.notifications && !this.muted;
+  }
+
+  /** @internal Whether the user sees `conversation` (page visibility aside). */
+  isShowing(conversation: string) {
+    const shown = this.view === 'conversation' || this.splitLayout || this.supportMode;
+    return (this.mode !== 'launcher' || this.open) && shown && this.current === conversation;
+  }
+
+  /** @internal Opens `conversation` for the user (a notification was clicked). */
+  reveal(conversation: string) {
+    this.openConversation(conversation);
+    this.show();
+  }
 
   private get splitLayout() {
     return this.mode === 'split' && this.wide;
@@ -217,8 +261,13 @@ export class CcChat extends CcElement {
     if (!this.panesReady) return html`<div class="status" role="status">Loading…</div>`;
     const status = st === 'online' ? nothing
       : html`<div class="status" role="status">${st === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</div>`;
+    const muted = this.current ? s.mutes.has(this.current) : false;
     const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${this.lang}
-      ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}></cc-chat-view>` : nothing;
+      ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
+        <button slot="actions" class="header-action" aria-pressed=${muted}
+          aria-label=${muted ? 'Unmute conversation' : 'Mute conversation'} title=${muted ? 'Unmute conversation' : 'Mute conversation'}
+          @click=${() => s.mutes.set(this.current, !muted)}>${muted ? '🔕' : '🔔'}</button>
+      </cc-chat-view>` : nothing;
     const list = html`<cc-chat-list .session=${s} .lang=${this.lang} current=${this.current} ?noNewChat=${this.noNewChat}
       ?onlineUsers=${this.onlineUsers} @cc-select=${this.onSelect} @cc-new-chat=${() => (this.view = 'new')}></cc-chat-list>`;
     const newChat = html`<cc-chat-new .session=${s} @cc-select=${this.onSelect} @cc-back=${this.onBack}></cc-chat-new>`;
@@ -230,6 +279,15 @@ export class CcChat extends CcElement {
     } else body = this.view === 'new' ? newChat : this.view === 'conversation' && this.current ? conversation : list;
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
       .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
-    return html`${status}${push}${body}`;
+    return html`${status}${push}${this.renderNotificationAsk()}${body}`;
+  }
+
+  /** Permission is asked only when the user clicks, never on load. */
+  private renderNotificationAsk() {
+    if (!this.notificationsOn || typeof Notification === 'undefined' || Notification.permission !== 'default') return nothing;
+    return html`<div class="ask" role="group" aria-label="Notifications">
+      <span>Get notified of new messages while this page is in the background?</span>
+      <button class="header-action" @click=${() => void Notification.requestPermission().finally(() => this.requestUpdate())}>Allow notifications</button>
+    </div>`;
   }
 }

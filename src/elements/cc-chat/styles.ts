@@ -49,6 +49,13 @@ const own = css`
   .conv-pane { min-height: 0; display: flex; flex-direction: column; }
   .empty { margin: auto; color: var(--cc-muted); }
   .push { padding: 4px var(--cc-space); border-bottom: 1px solid var(--cc-border); font-size: 13px; }
+  .ask { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px var(--cc-space); border-bottom: 1px solid var(--cc-border); font-size: 13px; }
+  .ask span { flex: 1; min-width: 160px; }
+  .header-action {
+    border: 1px solid var(--cc-border); background: var(--cc-bg); color: var(--cc-fg); border-radius: calc(var(--cc-radius) / 1.5);
+    min-width: 32px; height: 32px; padding: 0 8px; font: inherit; cursor: pointer;
+  }
+  .header-action:focus-visible { outline: 2px solid var(--cc-accent); outline-offset: 2px; }
   .error { margin: var(--cc-space); padding: var(--cc-space); border: 1px solid var(--cc-error); border-radius: var(--cc-radius); color: var(--cc-error); }
   .error .attr { display: block; font-size: 12px; }
   @media (max-width: 640px) {

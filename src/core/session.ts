@@ -5,6 +5,7 @@ import { queryArchive } from './archive.js';
 import type { AccountConfig } from './config.js';
 import { Connection } from './connection.js';
 import { Avatars } from './avatars.js';
+import { Blocking } from './blocking.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
@@ -37,6 +38,7 @@ export class Session {
   readonly disco: Disco;
   readonly avatars: Avatars;
   readonly mutes: Mutes;
+  readonly blocking: Blocking;
   readonly $ownPresence = atom<{ show: Show; status?: string }>({ show: 'available' });
   /** Every conversation worth listing, most recent activity first. */
   readonly $conversations = atom<readonly ConversationSummary[]>([]);
@@ -55,6 +57,12 @@ export class Session {
     this.disco.onChange(() => void this.announcePresence().catch(() => {}));
     this.avatars = new Avatars(this.connection, this.disco);
     this.mutes = new Mutes(this.connection);
+    this.blocking = new Blocking(this.connection);
+    // Whatever was on screen from someone just blocked goes too (the archive may also have raced the list).
+    this.blocking.$blocked.listen(() => {
+      for (const c of this.conversations.values()) c.store.removeWhere((m) => this.fromBlocked(m));
+      this.queueSummary();
+    });
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
     this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
@@ -223,9 +231,18 @@ export class Session {
       const m = kind === 'room'
         ? parseGroupMessage(it.message, { ownNick: this.rooms.nickIn(jid!), archived: { ...it, by: jid! } })
         : parseChatMessage(it.message, { ownBare: own, archived: { ...it, by: own } });
-      if (m && (jid === null || m.conversation === jid)) out.push(m);
+      if (m && (jid === null || m.conversation === jid) && !this.fromBlocked(m)) out.push(m);
     }
     return out;
+  }
+
+  /** A message by someone the user blocked: hidden (the server stops new ones; these are older or in rooms). */
+  private fromBlocked(m: ChatMessage): boolean {
+    if (m.direction !== 'in') return false;
+    const author = m.from.includes('/') && this.rooms.$rooms.get()[m.conversation]
+      ? this.rooms.$rooms.get()[m.conversation]!.occupants[m.from.slice(m.conversation.length + 1)]?.jid
+      : m.from;
+    return !!author && this.blocking.has(bare(author));
   }
 
   private onMessage(s: Element): boolean {
@@ -280,6 +297,7 @@ export class Session {
   }
 
   private deliver(conv: Conversation, msg: ChatMessage) {
+    if (this.fromBlocked(msg)) return;
     const before = conv.$messages.get().length;
     conv.store.add([msg]);
     if (msg.direction !== 'in' || conv.$messages.get().length === before) return;

@@ -96,6 +96,8 @@ export interface MessageStore {
   update(key: string, patch: Partial<ChatMessage>): void;
   /** Applies `patch` to every message matching `pred`, in one store update. */
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
+  /** Drops every message matching `pred` (e.g. a contact the user just blocked). */
+  removeWhere(pred: (m: ChatMessage) => boolean): void;
 }
 
 export function createMessageStore(): MessageStore {
@@ -122,6 +124,11 @@ export function createMessageStore(): MessageStore {
         return { ...m, ...patch };
       });
       if (changed) $messages.set(next);
+    },
+    removeWhere(pred) {
+      const list = $messages.get();
+      const next = list.filter((m) => !pred(m));
+      if (next.length !== list.length) $messages.set(next);
     },
   };
 }

@@ -69,6 +69,8 @@ export class CcChat extends CcElement {
   @state() private view: 'list' | 'conversation' | 'new' = 'list';
   @state() private wide = false;
   @state() private panesReady = false;
+  /** The contact whose card is open, if any. */
+  @state() private profile = '';
   private offIncoming?: () => void;
   private offAlerts?: () => void;
   private offPush?: () => void;
@@ -264,6 +266,8 @@ export class CcChat extends CcElement {
     const muted = this.current ? s.mutes.has(this.current) : false;
     const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${this.lang}
       ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
+        ${s.conversation(this.current).kind === 'chat' ? html`<button slot="actions" class="header-action"
+          aria-label="Contact info" title="Contact info" @click=${() => (this.profile = this.current)}>ⓘ</button>` : nothing}
         <button slot="actions" class="header-action" aria-pressed=${muted}
           aria-label=${muted ? 'Unmute conversation' : 'Mute conversation'} title=${muted ? 'Unmute conversation' : 'Mute conversation'}
           @click=${() => s.mutes.set(this.current, !muted)}>${muted ? '🔕' : '🔔'}</button>
@@ -279,7 +283,9 @@ export class CcChat extends CcElement {
     } else body = this.view === 'new' ? newChat : this.view === 'conversation' && this.current ? conversation : list;
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
       .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
-    return html`${status}${push}${this.renderNotificationAsk()}${body}`;
+    const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
+      <cc-profile-card .session=${s} jid=${this.profile} .lang=${this.lang} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
+    return html`${status}${push}${this.renderNotificationAsk()}${body}${profile}`;
   }
 
   /** Permission is asked only when the user clicks, never on load. */

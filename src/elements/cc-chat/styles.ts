@@ -55,6 +55,8 @@ const own = css`
     border: 1px solid var(--cc-border); background: var(--cc-bg); color: var(--cc-fg); border-radius: calc(var(--cc-radius) / 1.5);
     min-width: 32px; height: 32px; padding: 0 8px; font: inherit; cursor: pointer;
   }
+  .panel { position: relative; }
+  .overlay { position: absolute; inset: 0; display: flex; padding: 16px; background: rgb(0 0 0 / 0.35); z-index: 2; overflow: auto; }
   .header-action:focus-visible { outline: 2px solid var(--cc-accent); outline-offset: 2px; }
   .error { margin: var(--cc-space); padding: var(--cc-space); border: 1px solid var(--cc-error); border-radius: var(--cc-radius); color: var(--cc-error); }
   .error .attr { display: block; font-size: 12px; }

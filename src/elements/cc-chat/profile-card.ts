@@ -1,0 +1,105 @@
+// A contact's card: picture, name, address, status and last seen, and block / report.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { ReportReason } from '../../core/protocol/blocking.js';
+import type { Session } from '../../core/session.js';
+import { avatar } from '../ui/avatar.js';
+import { ago } from '../ui/format.js';
+import { sharedStyles } from './shared-styles.js';
+
+const SHOW: Record<string, string> = { available: 'online', chat: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
+
+export class ProfileCard extends LitElement {
+  static override styles = [sharedStyles, css`
+    :host { display: block; }
+    .card { display: flex; flex-direction: column; gap: 10px; padding: 16px; background: var(--cc-bg); color: var(--cc-fg);
+      border: 1px solid var(--cc-border); border-radius: var(--cc-radius); box-shadow: 0 10px 30px rgb(0 0 0 / 0.2); max-width: 340px; margin: auto; }
+    .who { display: flex; gap: 12px; align-items: center; }
+    .who .avatar { font-size: 26px; }
+    h2 { margin: 0; font-size: 18px; overflow-wrap: anywhere; }
+    .jid { color: var(--cc-muted); font-size: 13px; overflow-wrap: anywhere; }
+    .row { display: flex; gap: 8px; flex-wrap: wrap; }
+    .blocked { color: var(--cc-error); font-weight: 600; }
+    form { display: flex; flex-direction: column; gap: 8px; }
+    .error { color: var(--cc-error); }
+  `];
+
+  @property({ attribute: false }) session?: Session;
+  @property() jid = '';
+  @property({ attribute: false }) override lang = '';
+  @state() private reporting = false;
+  @state() private problem = '';
+  private unsubs: (() => void)[] = [];
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('session')) {
+      this.unsubs.forEach((u) => u());
+      const s = this.session;
+      const r = () => this.requestUpdate();
+      this.unsubs = s ? [s.$presence.listen(r), s.blocking.$blocked.listen(r), s.avatars.$urls.listen(r), s.contacts.$roster.listen(r)] : [];
+    }
+    if (changed.has('jid') && this.jid) void this.session?.contacts.fetchLastSeen(this.jid).catch(() => {});
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.unsubs.forEach((u) => u());
+    this.unsubs = [];
+  }
+
+  override firstUpdated() {
+    this.renderRoot.querySelector<HTMLElement>('button')?.focus();
+  }
+
+  private close() {
+    this.dispatchEvent(new CustomEvent('cc-close', { bubbles: true, composed: true }));
+  }
+
+  private async run(action: () => Promise<unknown>) {
+    this.problem = '';
+    try {
+      await action();
+    } catch (e) {
+      this.problem = `That did not work: ${(e as Error & { condition?: string }).condition ?? (e as Error).message}`;
+    }
+  }
+
+  private async report(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const reason = data.get('reason') as ReportReason;
+    const text = String(data.get('text') ?? '').trim();
+    await this.run(async () => {
+      await this.session!.blocking.block(this.jid, { reason, ...(text ? { text } : {}) });
+      this.reporting = false;
+    });
+  }
+
+  override render() {
+    const s = this.session;
+    if (!s || !this.jid) return nothing;
+    const name = s.contacts.name(this.jid);
+    const p = s.$presence.get()[this.jid];
+    const show = p?.show ?? 'offline';
+    const blocked = s.blocking.has(this.jid);
+    return html`<div class="card" role="dialog" aria-label="Contact info" @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
+      <div class="who">${avatar(name, this.jid, 64, s.avatars.$urls.get()[this.jid])}
+        <div><h2>${name}</h2><div class="jid">${this.jid}</div></div></div>
+      <div>${SHOW[show]}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · last seen ${ago(p.lastSeen, this.lang)}</span>` : nothing}</div>
+      ${blocked ? html`<div class="blocked" role="status">Blocked: you get no messages or presence from ${name}.</div>` : nothing}
+      ${this.reporting ? html`<form @submit=${this.report} aria-label="Report ${name}">
+          <label>Reason <select name="reason"><option value="spam">Spam</option><option value="abuse">Abuse</option></select></label>
+          <label>Details (optional) <textarea name="text" rows="3" maxlength="1000"></textarea></label>
+          <div class="row"><button class="btn primary" type="submit">Send report and block</button>
+            <button class="btn" type="button" @click=${() => (this.reporting = false)}>Cancel</button></div>
+        </form>` : html`<div class="row">
+          ${blocked
+            ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(this.jid))}>Unblock</button>`
+            : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(this.jid))}>Block</button>
+                   <button class="btn" @click=${() => (this.reporting = true)}>Report</button>`}
+          <button class="btn" @click=${this.close}>Close</button></div>`}
+      ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : nothing}
+    </div>`;
+  }
+}

@@ -465,10 +465,7 @@ describe('cc-whiteboard: tools by mouse and keyboard', () => {
     await a.ctx.close();
   });
 
-  // TODO: the dev/test Prosody's `http_cors_override.file_share = { enabled = true }` replaces
-  // mod_http_file_share's own CORS settings, so browsers may not send the slot's Authorization header
-  // and the PUT is refused at preflight. Passes once the template allows that header.
-  it('an image dropped on the board is uploaded (XEP-0363) and shown to peers by URL', { todo: 'server CORS for file_share must allow Authorization' }, async () => {
+  it('an image dropped on the board is uploaded (XEP-0363) and shown to peers by URL', async () => {
     const room = roomName();
     const a = await open(newAccount('alice'), { room });
     const b = await open(newAccount('bob'), { room });

@@ -15,9 +15,9 @@ const own = css`
     font: 14px/1.4 var(--cc-font);
     color: var(--cc-fg);
   }
-  :host([theme='dark']) { --cc-bubble-in: #1f2937; --cc-accent: #3b82f6; --cc-error: #fca5a5; }
+  :host([theme='dark']) { --cc-bubble-in: #1f2937; --cc-error: #fca5a5; }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) { --cc-bubble-in: #1f2937; --cc-accent: #3b82f6; --cc-error: #fca5a5; }
+    :host([theme='auto']) { --cc-bubble-in: #1f2937; --cc-error: #fca5a5; }
   }
   :host([mode='embedded']), :host([mode='split']) { height: 100%; }
   *, *::before, *::after { box-sizing: inherit; }

@@ -6,6 +6,7 @@ import type { ReadableAtom } from 'nanostores';
 import { isProblem, parseConfig } from '../core/config.js';
 import type { CcError, ConnectionState } from '../core/connection.js';
 import type { Session } from '../core/session.js';
+import { loadLocale, uiLang } from './i18n.js';
 
 // The session core (the XMPP library and every protocol module) loads beside the first paint, not
 // before it: the fetch starts as soon as this module runs, and elements render their shell meanwhile.
@@ -49,6 +50,12 @@ export abstract class CcElement extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.attach();
+    void loadLocale(this.language).then((changed) => changed && this.requestUpdate());
+  }
+
+  /** The UI language: `lang` on the element, else the page's, else the browser's. */
+  get language(): string {
+    return uiLang(this);
   }
 
   override disconnectedCallback() {

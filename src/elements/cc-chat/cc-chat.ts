@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
 import { CcElement } from '../base.js';
+import { t } from '../i18n.js';
 import type { ChatView } from './chat-view.js';
 import { chatStyles } from './styles.js';
 
@@ -247,53 +248,55 @@ export class CcChat extends CcElement {
   };
 
   override render() {
+    const l = this.language;
     if (this.mode !== 'launcher') return html`<div class="panel" part="panel">${this.renderBody()}</div>`;
     const unread = this.session?.$unreadTotal.get() ?? 0;
     return html`
-      <button class="launcher" part="launcher" aria-expanded=${this.open} aria-label=${this.open ? 'Close chat' : 'Open chat'}
+      <button class="launcher" part="launcher" aria-expanded=${this.open} aria-label=${this.open ? t(l, 'Close chat') : t(l, 'Open chat')}
         @click=${() => this.toggle()}>${this.open ? '×' : '💬'}
         ${unread && !this.open ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>
-      <div class="panel" part="panel" role="dialog" aria-label="Chat" tabindex="-1" ?hidden=${!this.open}>${this.renderBody()}</div>`;
+      <div class="panel" part="panel" role="dialog" aria-label=${t(l, 'Chat')} tabindex="-1" ?hidden=${!this.open}>${this.renderBody()}</div>`;
   }
 
   private renderBody() {
     const s = this.session;
+    const l = this.language;
     if (this.connectionState === 'error' || !s) return this.renderError();
     const st = this.connectionState;
-    if (!this.panesReady) return html`<div class="status" role="status">Loading…</div>`;
+    if (!this.panesReady) return html`<div class="status" role="status">${t(l, 'Loading…')}</div>`;
     const status = st === 'online' ? nothing
-      : html`<div class="status" role="status">${st === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</div>`;
+      : html`<div class="status" role="status">${st === 'connecting' ? t(l, 'Connecting…') : t(l, 'Reconnecting…')}</div>`;
     const muted = this.current ? s.mutes.has(this.current) : false;
-    const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${this.lang}
+    const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l}
       ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
         ${s.conversation(this.current).kind === 'chat' ? html`<button slot="actions" class="header-action"
-          aria-label="Contact info" title="Contact info" @click=${() => (this.profile = this.current)}>ⓘ</button>` : nothing}
+          aria-label=${t(l, 'Contact info')} title=${t(l, 'Contact info')} @click=${() => (this.profile = this.current)}>ⓘ</button>` : nothing}
         <button slot="actions" class="header-action" aria-pressed=${muted}
-          aria-label=${muted ? 'Unmute conversation' : 'Mute conversation'} title=${muted ? 'Unmute conversation' : 'Mute conversation'}
+          aria-label=${muted ? t(l, 'Unmute conversation') : t(l, 'Mute conversation')} title=${muted ? t(l, 'Unmute conversation') : t(l, 'Mute conversation')}
           @click=${() => s.mutes.set(this.current, !muted)}>${muted ? '🔕' : '🔔'}</button>
       </cc-chat-view>` : nothing;
-    const list = html`<cc-chat-list .session=${s} .lang=${this.lang} current=${this.current} ?noNewChat=${this.noNewChat}
+    const list = html`<cc-chat-list .session=${s} .lang=${l} current=${this.current} ?noNewChat=${this.noNewChat}
       ?onlineUsers=${this.onlineUsers} @cc-select=${this.onSelect} @cc-new-chat=${() => (this.view = 'new')}></cc-chat-list>`;
-    const newChat = html`<cc-chat-new .session=${s} @cc-select=${this.onSelect} @cc-back=${this.onBack}></cc-chat-new>`;
+    const newChat = html`<cc-chat-new .session=${s} .lang=${l} @cc-select=${this.onSelect} @cc-back=${this.onBack}></cc-chat-new>`;
     let body;
     if (this.supportMode) body = conversation;
     else if (this.splitLayout) {
       body = html`<div class="split"><div class="list-pane">${this.view === 'new' ? newChat : list}</div>
-        <div class="conv-pane">${conversation || html`<p class="empty">Pick a conversation</p>`}</div></div>`;
+        <div class="conv-pane">${conversation || html`<p class="empty">${t(l, 'Pick a conversation')}</p>`}</div></div>`;
     } else body = this.view === 'new' ? newChat : this.view === 'conversation' && this.current ? conversation : list;
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
       .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
     const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
-      <cc-profile-card .session=${s} jid=${this.profile} .lang=${this.lang} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
+      <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
     return html`${status}${push}${this.renderNotificationAsk()}${body}${profile}`;
   }
 
   /** Permission is asked only when the user clicks, never on load. */
   private renderNotificationAsk() {
     if (!this.notificationsOn || typeof Notification === 'undefined' || Notification.permission !== 'default') return nothing;
-    return html`<div class="ask" role="group" aria-label="Notifications">
-      <span>Get notified of new messages while this page is in the background?</span>
-      <button class="header-action" @click=${() => void Notification.requestPermission().finally(() => this.requestUpdate())}>Allow notifications</button>
+    return html`<div class="ask" role="group" aria-label=${t(this.language, 'Notifications')}>
+      <span>${t(this.language, 'Get notified of new messages while this page is in the background?')}</span>
+      <button class="header-action" @click=${() => void Notification.requestPermission().finally(() => this.requestUpdate())}>${t(this.language, 'Allow notifications')}</button>
     </div>`;
   }
 }

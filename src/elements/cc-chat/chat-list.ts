@@ -6,6 +6,7 @@ import type { Show } from '../../core/protocol/presence.js';
 import type { Session } from '../../core/session.js';
 import type { ConversationSummary } from '../../core/summaries.js';
 import { avatar } from '../ui/avatar.js';
+import { t } from '../i18n.js';
 import { dayLabel, sameDay, timeOf } from '../ui/format.js';
 import { sharedStyles } from './shared-styles.js';
 
@@ -97,6 +98,7 @@ export class ChatList extends LitElement {
     const s = this.session;
     if (!s) return nothing;
     const own = s.$ownPresence.get();
+    const l = this.lang;
     const q = this.filter.trim().toLowerCase();
     const presence = s.$presence.get();
     let list = s.$conversations.get();
@@ -105,26 +107,26 @@ export class ChatList extends LitElement {
     this.count = list.length;
     return html`
       <div class="top">
-        <select aria-label="Status" .value=${own.show} @change=${(e: Event) => void s.setPresence((e.target as HTMLSelectElement).value as Show, own.status)}>
-          <option value="available">Available</option><option value="away">Away</option><option value="dnd">Busy</option>
+        <select aria-label=${t(l, 'Status')} .value=${own.show} @change=${(e: Event) => void s.setPresence((e.target as HTMLSelectElement).value as Show, own.status)}>
+          <option value="available">${t(l, 'Available')}</option><option value="away">${t(l, 'Away')}</option><option value="dnd">${t(l, 'Busy')}</option>
         </select>
-        <input type="search" aria-label="Filter conversations" placeholder="Search" .value=${this.filter}
+        <input type="search" aria-label=${t(l, 'Filter conversations')} placeholder=${t(l, 'Search')} .value=${this.filter}
           @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}>
-        ${this.noNewChat ? nothing : html`<button class="btn primary" @click=${() => this.dispatchEvent(new CustomEvent('cc-new-chat', { bubbles: true, composed: true }))}>New chat</button>`}
+        ${this.noNewChat ? nothing : html`<button class="btn primary" @click=${() => this.dispatchEvent(new CustomEvent('cc-new-chat', { bubbles: true, composed: true }))}>${t(l, 'New chat')}</button>`}
       </div>
       ${this.onlineUsers ? html`<div class="tabs" role="tablist">
-        <button role="tab" aria-selected=${this.tab === 'chats'} @click=${() => (this.tab = 'chats')}>Chats</button>
-        <button role="tab" aria-selected=${this.tab === 'online'} @click=${() => (this.tab = 'online')}>Online</button></div>` : nothing}
-      ${s.contacts.$requests.get().map((r) => html`<div class="notice" role="group" aria-label="Contact request from ${r.nick ?? r.jid}">
-        <span>${r.nick ?? r.jid} wants to add you as a contact</span>
-        <button class="btn primary" @click=${() => s.contacts.accept(r.jid)}>Accept</button>
-        <button class="btn" @click=${() => s.contacts.decline(r.jid)}>Decline</button></div>`)}
-      ${s.rooms.$invites.get().map((i) => html`<div class="notice" role="group" aria-label="Invitation to ${i.room}">
-        <span>${i.from} invites you to ${i.room}</span>
-        <button class="btn primary" @click=${async () => { await s.rooms.acceptInvite(i.room); this.select({ jid: i.room, kind: 'room' }); }}>Join</button>
-        <button class="btn" @click=${() => s.rooms.declineInvite(i.room)}>Decline</button></div>`)}
-      ${list.length === 0 ? html`<p class="empty">${q ? 'No matches' : 'No conversations yet'}</p>` : nothing}
-      <ul role="listbox" aria-label="Conversations" part="conversation-list">
+        <button role="tab" aria-selected=${this.tab === 'chats'} @click=${() => (this.tab = 'chats')}>${t(l, 'Chats')}</button>
+        <button role="tab" aria-selected=${this.tab === 'online'} @click=${() => (this.tab = 'online')}>${t(l, 'Online')}</button></div>` : nothing}
+      ${s.contacts.$requests.get().map((r) => html`<div class="notice" role="group" aria-label=${t(l, 'Contact request from {who}', { who: r.nick ?? r.jid })}>
+        <span>${t(l, '{who} wants to add you as a contact', { who: r.nick ?? r.jid })}</span>
+        <button class="btn primary" @click=${() => s.contacts.accept(r.jid)}>${t(l, 'Accept')}</button>
+        <button class="btn" @click=${() => s.contacts.decline(r.jid)}>${t(l, 'Decline')}</button></div>`)}
+      ${s.rooms.$invites.get().map((i) => html`<div class="notice" role="group" aria-label=${t(l, 'Invitation to {room}', { room: i.room })}>
+        <span>${t(l, '{who} invites you to {room}', { who: i.from, room: i.room })}</span>
+        <button class="btn primary" @click=${async () => { await s.rooms.acceptInvite(i.room); this.select({ jid: i.room, kind: 'room' }); }}>${t(l, 'Join')}</button>
+        <button class="btn" @click=${() => s.rooms.declineInvite(i.room)}>${t(l, 'Decline')}</button></div>`)}
+      ${list.length === 0 ? html`<p class="empty">${q ? t(l, 'No matches') : t(l, 'No conversations yet')}</p>` : nothing}
+      <ul role="listbox" aria-label=${t(l, 'Conversations')} part="conversation-list">
         ${virtualize({
           items: list as ConversationSummary[],
           keyFunction: (c: ConversationSummary) => c.jid,
@@ -150,8 +152,8 @@ export class ChatList extends LitElement {
       <span class="pic">${avatar(c.name, c.jid, 36, this.session?.avatars.$urls.get()[c.jid])}${c.kind === 'chat' ? html`<span class="dot" data-show=${show}></span>` : nothing}</span>
       <span class="text">
         <span class="line"><span class="title">${c.name}</span><span class="muted">${when}</span></span>
-        <span class="line"><span class="preview muted">${c.preview ?? (c.kind === 'room' ? 'Group' : c.jid)}</span>
-          ${c.unread ? html`<span class="badge" aria-label="${c.unread} unread">${c.unread}</span>` : nothing}</span>
+        <span class="line"><span class="preview muted">${c.preview ?? (c.kind === 'room' ? t(this.lang, 'Group') : c.jid)}</span>
+          ${c.unread ? html`<span class="badge" aria-label=${t(this.lang, '{n} unread', { n: c.unread })}>${c.unread}</span>` : nothing}</span>
       </span>
     </li>`;
   }

@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { isBareJid } from '../../core/config.js';
 import type { Session } from '../../core/session.js';
 import { sharedStyles } from './shared-styles.js';
+import { t } from '../i18n.js';
 
 export class NewChat extends LitElement {
   static override styles = [sharedStyles, css`
@@ -29,7 +30,7 @@ export class NewChat extends LitElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('input[name=address]')!;
     const jid = input.value.trim().toLowerCase();
     if (!isBareJid(jid)) {
-      this.error = `“${input.value}” is not an address like name@example.com`;
+      this.error = t(this.lang, '“{value}” is not an address like name@example.com', { value: input.value });
       return;
     }
     this.error = '';
@@ -44,37 +45,38 @@ export class NewChat extends LitElement {
     const name = String(data.get('name') ?? '').trim();
     const invite = String(data.get('invite') ?? '').split(/[\s,;]+/).map((j) => j.trim().toLowerCase()).filter(Boolean);
     const bad = invite.find((j) => !isBareJid(j));
-    if (!name) return void (this.error = 'Give the room a name');
-    if (bad) return void (this.error = `“${bad}” is not an address like name@example.com`);
+    if (!name) return void (this.error = t(this.lang, 'Give the room a name'));
+    if (bad) return void (this.error = t(this.lang, '“{value}” is not an address like name@example.com', { value: bad }));
     this.error = '';
     this.busy = true;
     try {
       const room = await this.session!.rooms.create(name, { membersOnly: data.get('members') === 'on', invite });
       this.done(room, 'room');
     } catch (err) {
-      this.error = `Could not create the room: ${(err as Error).message}`;
+      this.error = t(this.lang, 'Could not create the room: {reason}', { reason: (err as Error).message });
     } finally {
       this.busy = false;
     }
   }
 
   override render() {
-    return html`<div role="dialog" aria-label="New chat">
+    const l = this.lang;
+    return html`<div role="dialog" aria-label=${t(l, 'New chat')}>
       <section>
-        <div class="row"><button class="icon" aria-label="Back" @click=${() => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))}>←</button><h2>New chat</h2></div>
+        <div class="row"><button class="icon" aria-label=${t(l, 'Back')} @click=${() => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))}>←</button><h2>${t(l, 'New chat')}</h2></div>
         <form @submit=${this.start} class="row">
-          <label style="flex:1">Address<input type="text" name="address" aria-label="Address" placeholder="name@example.com" autocomplete="off"></label>
-          <button class="btn primary" type="submit">Start chat</button>
+          <label style="flex:1">${t(l, 'Address')}<input type="text" name="address" aria-label=${t(l, 'Address')} placeholder="name@example.com" autocomplete="off"></label>
+          <button class="btn primary" type="submit">${t(l, 'Start chat')}</button>
         </form>
       </section>
       <hr>
       <section>
-        <h2>Create a room</h2>
+        <h2>${t(l, 'Create a room')}</h2>
         <form @submit=${this.create} style="display:grid;gap:8px">
-          <label>Room name<input type="text" name="name" aria-label="Room name" autocomplete="off"></label>
-          <label class="row"><input type="checkbox" name="members" aria-label="Members only"> Members only</label>
-          <label>Invite (addresses, comma-separated)<input type="text" name="invite" aria-label="Invite" autocomplete="off"></label>
-          <button class="btn primary" type="submit" ?disabled=${this.busy}>Create room</button>
+          <label>${t(l, 'Room name')}<input type="text" name="name" aria-label=${t(l, 'Room name')} autocomplete="off"></label>
+          <label class="row"><input type="checkbox" name="members" aria-label=${t(l, 'Members only')}> ${t(l, 'Members only')}</label>
+          <label>${t(l, 'Invite (addresses, comma-separated)')}<input type="text" name="invite" aria-label=${t(l, 'Invite')} autocomplete="off"></label>
+          <button class="btn primary" type="submit" ?disabled=${this.busy}>${t(l, 'Create room')}</button>
         </form>
       </section>
       ${this.error ? html`<p class="error" role="alert" style="padding:0 16px">${this.error}</p>` : nothing}

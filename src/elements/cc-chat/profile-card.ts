@@ -6,6 +6,7 @@ import type { Session } from '../../core/session.js';
 import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
 import { sharedStyles } from './shared-styles.js';
+import { t } from '../i18n.js';
 
 const SHOW: Record<string, string> = { available: 'online', chat: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
 
@@ -60,7 +61,7 @@ export class ProfileCard extends LitElement {
     try {
       await action();
     } catch (e) {
-      this.problem = `That did not work: ${(e as Error & { condition?: string }).condition ?? (e as Error).message}`;
+      this.problem = t(this.lang, 'That did not work: {reason}', { reason: (e as Error & { condition?: string }).condition ?? (e as Error).message });
     }
   }
 
@@ -83,22 +84,23 @@ export class ProfileCard extends LitElement {
     const p = s.$presence.get()[this.jid];
     const show = p?.show ?? 'offline';
     const blocked = s.blocking.has(this.jid);
-    return html`<div class="card" role="dialog" aria-label="Contact info" @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
+    const l = this.lang;
+    return html`<div class="card" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
       <div class="who">${avatar(name, this.jid, 64, s.avatars.$urls.get()[this.jid])}
         <div><h2>${name}</h2><div class="jid">${this.jid}</div></div></div>
-      <div>${SHOW[show]}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · last seen ${ago(p.lastSeen, this.lang)}</span>` : nothing}</div>
-      ${blocked ? html`<div class="blocked" role="status">Blocked: you get no messages or presence from ${name}.</div>` : nothing}
-      ${this.reporting ? html`<form @submit=${this.report} aria-label="Report ${name}">
-          <label>Reason <select name="reason"><option value="spam">Spam</option><option value="abuse">Abuse</option></select></label>
-          <label>Details (optional) <textarea name="text" rows="3" maxlength="1000"></textarea></label>
-          <div class="row"><button class="btn primary" type="submit">Send report and block</button>
-            <button class="btn" type="button" @click=${() => (this.reporting = false)}>Cancel</button></div>
+      <div>${t(l, SHOW[show]!)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>
+      ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name })}</div>` : nothing}
+      ${this.reporting ? html`<form @submit=${this.report} aria-label=${t(l, 'Report {name}', { name })}>
+          <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>
+          <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
+          <div class="row"><button class="btn primary" type="submit">${t(l, 'Send report and block')}</button>
+            <button class="btn" type="button" @click=${() => (this.reporting = false)}>${t(l, 'Cancel')}</button></div>
         </form>` : html`<div class="row">
           ${blocked
-            ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(this.jid))}>Unblock</button>`
-            : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(this.jid))}>Block</button>
-                   <button class="btn" @click=${() => (this.reporting = true)}>Report</button>`}
-          <button class="btn" @click=${this.close}>Close</button></div>`}
+            ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(this.jid))}>${t(l, 'Unblock')}</button>`
+            : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(this.jid))}>${t(l, 'Block')}</button>
+                   <button class="btn" @click=${() => (this.reporting = true)}>${t(l, 'Report')}</button>`}
+          <button class="btn" @click=${this.close}>${t(l, 'Close')}</button></div>`}
       ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : nothing}
     </div>`;
   }

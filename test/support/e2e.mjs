@@ -15,10 +15,12 @@ const esc = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => `&#${c.cha
 
 /**
  * Serves the repo read-only, plus `/page?tag=cc-chat&attr=value…`: a page with only the script tag
- * and one element carrying the given attributes — no JavaScript of its own.
+ * and one element carrying the given attributes — no JavaScript of its own. `headers` go on every
+ * response (e.g. a Content-Security-Policy).
  */
-export async function startStaticServer() {
+export async function startStaticServer(/** @type {Record<string, string>} */ headers = {}) {
   const server = createServer(async (req, res) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/page') {
       const tag = url.searchParams.get('tag') ?? 'cc-chat';

@@ -5,6 +5,7 @@ import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
 import { ccPackage, frameworkPlugins } from './demo/frameworks/plugins.js';
+import { referencePlugin } from './server/docs.mjs';
 
 /**
  * dist/cc-sw.js: src/sw/cc-sw.ts bundled as a classic script (so sites can importScripts it), with
@@ -44,8 +45,12 @@ export default defineConfig(({ command }) => ({
     alias: { 'node:dns': resolve('src/shims/empty.ts') },
   },
   server: { host: '127.0.0.1', port: 5173 },
-  // The dev server (`npm start`) also serves the framework demos from source.
-  plugins: [serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins()] : [])],
+  // Pages, not a single-page app: a missing page is a 404, not the index.
+  appType: 'mpa',
+  // The dev server pre-bundles what the demo pages import (not every HTML file in the repository).
+  optimizeDeps: { entries: ['demo/**/*.html', '!demo/frameworks/dist/**'] },
+  // The dev server (`npm start`) also serves the framework demos from source, and the docs.
+  plugins: [serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
   build: {
     target: 'es2022',
     sourcemap: true,

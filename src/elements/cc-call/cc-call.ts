@@ -92,8 +92,11 @@ export class CcCall extends CcElement {
     return this.room ? this.engine?.call(this.room, { video: opts.video ?? this.video, room: true }) : Promise.resolve();
   }
 
+  /** Answers the ringing incoming call. */
   accept(): Promise<void> { return this.engine?.accept() ?? Promise.resolve(); }
+  /** Declines the ringing incoming call (the caller sees it declined). */
   decline(): Promise<void> { return this.engine?.decline() ?? Promise.resolve(); }
+  /** Ends the current call, or cancels an outgoing one that still rings. */
   hangup(): Promise<void> { return this.engine?.hangup() ?? Promise.resolve(); }
 
   /** The raw WebRTC statistics of every peer connection of the current call. */

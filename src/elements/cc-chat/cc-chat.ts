@@ -75,8 +75,11 @@ export class CcChat extends CcElement {
   private resize?: ResizeObserver;
   private lastUnread = 0;
 
+  /** Opens the launcher panel (fires `cc-open-change`). */
   show() { this.setOpen(true); }
+  /** Closes the launcher panel. */
   hide() { this.setOpen(false); }
+  /** Opens the launcher panel when closed, closes it when open. */
   toggle() { this.setOpen(!this.open); }
 
   /** Opens the conversation with `jid` (a contact or a joined room). */

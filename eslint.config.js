@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.runtime/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'lib/', 'demo/frameworks/dist/', 'node_modules/', '.runtime/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

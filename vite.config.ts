@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
+import { ccPackage, frameworkPlugins } from './demo/frameworks/plugins.js';
+import { referencePlugin } from './server/docs.mjs';
 
 /**
  * dist/cc-sw.js: src/sw/cc-sw.ts bundled as a classic script (so sites can importScripts it), with
@@ -36,14 +38,19 @@ function serviceWorker(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
   resolve: {
     // @xmpp/resolve 0.14.0's browser map misses its DNS module; SRV lookup is never used in browsers.
     alias: { 'node:dns': resolve('src/shims/empty.ts') },
   },
   server: { host: '127.0.0.1', port: 5173 },
-  plugins: [serviceWorker()],
+  // Pages, not a single-page app: a missing page is a 404, not the index.
+  appType: 'mpa',
+  // The dev server pre-bundles what the demo pages import (not every HTML file in the repository).
+  optimizeDeps: { entries: ['demo/**/*.html', '!demo/frameworks/dist/**'] },
+  // The dev server (`npm start`) also serves the framework demos from source, and the docs.
+  plugins: [serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
   build: {
     target: 'es2022',
     sourcemap: true,
@@ -56,4 +63,4 @@ export default defineConfig({
       output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },
-});
+}));

@@ -1,26 +1,47 @@
-// `npm run bench`: SPEC §9 figures measured in headless Chromium against a local Prosody started
-// here. Prints a table and writes bench/results/latest.json. Figures are measured, never asserted.
+// `npm run bench`: SPEC §9 figures for cc and, on the same page harness, the same Prosody, the same
+// data and in the same run, for Converse.js (the npm package's dist). Headless Chromium against a
+// local Prosody started here. Prints a table (medians of repeated runs) and writes
+// bench/results/latest.json. Figures are measured, never asserted.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { brotliCompressSync } from 'node:zlib';
-import { client, xml } from '@xmpp/client';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { client } from '@xmpp/client';
 import { measure } from '../server/size-budget.mjs';
 import { makeContacts } from '../server/contacts.mjs';
 import { createStack } from '../server/devstack.mjs';
-import { launchBrowser, startStaticServer, pageUrl } from '../test/support/e2e.mjs';
+import { launchBrowser, startStaticServer } from '../test/support/e2e.mjs';
+import { callSetup } from './call.mjs';
+import { cc, converse } from './clients.mjs';
+import { burst, coldStart } from './figures.mjs';
 
 const RUNS = Number(process.env.CC_BENCH_RUNS ?? 3);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const CONVERSE = 'node_modules/converse.js/dist';
+const converseVersion = JSON.parse(readFileSync('node_modules/converse.js/package.json', 'utf8')).version;
+const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (/** @type {number} */ n) => `${Math.round(n)} ms`;
+
+/** @type {{ figure: string, unit: string, cc: number | null, converse: number | null, ratio: number | null, budget: string }[]} */
 const rows = [];
-const row = (figure, value, budget = '') => { rows.push({ figure, value, budget }); console.log(`  ${figure.padEnd(52)} ${String(value).padStart(12)}  ${budget}`); };
+function row(figure, unit, ccValue, converseValue, budget = '', missing = '—') {
+  const ratio = ccValue != null && converseValue ? ccValue / converseValue : null;
+  rows.push({ figure, unit, cc: ccValue, converse: converseValue, ratio, budget });
+  const fmt = (v) => (v == null ? missing : unit === 'bytes' ? kb(v) : unit === 'ms' ? ms(v) : String(v));
+  console.log(`  ${figure.padEnd(52)} ${fmt(ccValue).padStart(10)} ${fmt(converseValue).padStart(12)} ${(ratio == null ? '—' : `${ratio.toFixed(2)}×`).padStart(9)}  ${budget}`);
+}
 
 await run('npm', ['run', '--silent', 'build']);
+console.log(`\ncc vs Converse.js ${converseVersion} — medians of ${RUNS} runs where repeated; ratio = cc ÷ Converse.js (lower is better)\n`);
+console.log(`  ${'figure'.padEnd(52)} ${'cc'.padStart(10)} ${'Converse.js'.padStart(12)} ${'ratio'.padStart(9)}  budget (SPEC §9)`);
+
+// ── Bundle sizes: what each ships (JS + CSS; Converse's locales and emoji data left out) ──────
 const sizes = measure('dist');
-const brotli = sizes.files.reduce((n, f) => n + (f.file.endsWith('.js') ? brotliCompressSync(readFileSync(`dist/${f.file}`)).length : 0), 0);
-console.log('\ncc bench (medians of', RUNS, 'runs where repeated)\n');
-row('bundle: cc-chat first paint (gzip)', kb(sizes.firstPaint), '≤ 40 KB');
-row('bundle: all chunks (gzip)', kb(sizes.total), '≤ 150 KB');
-row('bundle: all chunks (brotli)', kb(brotli));
+const ccShipped = readdirRec('dist').filter((f) => f.endsWith('.js'));
+const converseShipped = ['converse.min.js', 'converse.min.css', 'libomemo.esm.min.js', 'shared-connection-worker.js'].map((f) => join(CONVERSE, f));
+row('bundle: first paint, static (gzip)', 'bytes', sizes.firstPaint, zipped(['converse.min.js', 'converse.min.css'].map((f) => join(CONVERSE, f)), 'gzip'), '≤ 40 KB');
+row('bundle: everything shipped (gzip)', 'bytes', zipped(ccShipped, 'gzip'), zipped(converseShipped, 'gzip'), '≤ 150 KB');
+row('bundle: everything shipped (brotli)', 'bytes', zipped(ccShipped, 'brotli'), zipped(converseShipped, 'brotli'));
 
 const stack = createStack({ dir: `.runtime/bench-${process.pid}`, httpPort: 27280, c2sPort: 27281, componentPort: 27282, turnPort: 27283, quiet: true });
 await stack.start();
@@ -28,62 +49,38 @@ const [browser, web] = await Promise.all([launchBrowser(), startStaticServer()])
 try {
   const user = (p) => { const u = `${p}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`; stack.prosodyctl(['register', u, 'localhost', 'pw']); return { user: u, password: 'pw', jid: `${u}@localhost` }; };
   const login = async (acc) => { const x = client({ service: stack.service, domain: 'localhost', username: acc.user, password: acc.password, resource: 'bench' }); x.on('error', () => {}); await x.start(); return x; };
+  const account = (a) => ({ service: stack.service, jid: a.jid, password: a.password });
 
-  // Cold start: navigation → online (cc-ready) → conversation list shown.
+  // Cold start: one account with one contact, the same for both clients.
   const alice = user('alice'); const bob = user('bob');
-  const seeded = await makeContacts(stack.service, 'localhost', [alice, bob], 'bench');
-  await Promise.all(seeded.map((s) => s.x.stop()));
-  const cold = [];
-  for (let i = 0; i < RUNS; i++) {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.addInitScript(() => {
-      document.addEventListener('cc-ready', () => { window.ccOnline = performance.now(); }, { once: true });
-      const poll = () => {
-        const list = document.querySelector('cc-chat')?.shadowRoot?.querySelector('cc-chat-list')?.shadowRoot?.querySelector('li[role=option]');
-        if (list) window.ccList = performance.now(); else requestAnimationFrame(poll);
-      };
-      requestAnimationFrame(poll);
-    });
-    await page.goto(pageUrl(web.origin, { mode: 'embedded', service: stack.service, jid: alice.jid, password: alice.password }));
-    await page.waitForFunction(() => window.ccList && window.ccOnline, null, { timeout: 20000 });
-    cold.push(await page.evaluate(() => ({ online: window.ccOnline, list: window.ccList })));
-    await ctx.close();
-  }
-  row('cold start: navigation → online', ms(median(cold.map((c) => c.online))));
-  row('cold start: navigation → list shown', ms(median(cold.map((c) => c.list))), '≤ 150 ms after script load');
+  await Promise.all((await makeContacts(stack.service, 'localhost', [alice, bob], 'bench')).map((s) => s.x.stop()));
+  const cold = { cc: await coldStart(browser, web.origin, cc, account(alice), RUNS), converse: await coldStart(browser, web.origin, converse, account(alice), RUNS) };
+  row('bundle: loaded at cold start (gzip)', 'bytes', cold.cc.loaded.gzip, cold.converse.loaded.gzip);
+  row('bundle: loaded at cold start (brotli)', 'bytes', cold.cc.loaded.brotli, cold.converse.loaded.brotli);
+  row('cold start: navigation → online', 'ms', median(cold.cc.online), median(cold.converse.online));
+  row('cold start: navigation → contact list shown', 'ms', median(cold.cc.list), median(cold.converse.list), '≤ 150 ms after script load');
 
-  // Burst: 1,000 incoming messages sent as fast as the sender can.
-  const carol = user('carol'); const dave = user('dave');
-  await Promise.all((await makeContacts(stack.service, 'localhost', [carol, dave], 'bench')).map((s) => s.x.stop()));
-  {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.addInitScript(() => {
-      window.ccLong = 0;
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.ccLong = Math.max(window.ccLong, e.duration); }).observe({ type: 'longtask', buffered: true });
-    });
-    await page.goto(pageUrl(web.origin, { mode: 'embedded', service: stack.service, jid: carol.jid, password: carol.password, with: dave.jid }));
-    await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await page.waitForFunction(() => !document.querySelector('cc-chat').shadowRoot.querySelector('.status'));
-    await page.evaluate(() => { window.ccLong = 0; });
-    const x = await login(dave);
-    const t0 = Date.now();
-    // Written back to back (each awaits only the socket write).
-    for (let i = 0; i < 1000; i++) await x.send(xml('message', { to: carol.jid, type: 'chat', id: `b${i}` }, xml('body', {}, `burst ${i}`)));
-    const sent = Date.now() - t0;
-    const count = () => page.evaluate(() => document.querySelector('cc-chat').shadowRoot.querySelector('cc-chat-view').conv.$messages.get().length);
-    let n = 0;
-    for (const deadline = Date.now() + 30000; Date.now() < deadline && (n = await count()) < 1000;) await new Promise((r) => setTimeout(r, 20));
-    await page.locator('cc-chat-view .msg .body').getByText(`burst ${n - 1}`, { exact: true }).waitFor({ timeout: 10000 }).catch(() => {});
-    const shown = Date.now() - t0;
-    row('burst: sender wrote 1,000 messages in', ms(sent));
-    row('burst: 1,000 incoming → last shown', ms(shown), '≤ 1 s');
-    row('burst: messages in the conversation', n, '= 1000');
-    row('burst: longest main-thread task', ms(await page.evaluate(() => window.ccLong)), '≤ 100 ms');
-    await x.stop();
-    await ctx.close();
+  // Burst: each client gets its own fresh pair, so both start from an empty conversation.
+  const bursts = { cc: [], converse: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const [key, c] of [['cc', cc], ['converse', converse]]) {
+      const me = user('carol'); const peer = user('dave');
+      await Promise.all((await makeContacts(stack.service, 'localhost', [me, peer], 'bench')).map((s) => s.x.stop()));
+      bursts[key].push(await burst(browser, web.origin, c, account(me), peer, login));
+    }
   }
+  // null (never stored or shown in time) counts as slower than any number.
+  const b = (key, f) => { const xs = bursts[key].map((r) => r[f] ?? Infinity); const m = median(xs); return m === Infinity ? null : m; };
+  row('burst: 1,000 incoming → all in the client\'s store', 'ms', b('cc', 'stored'), b('converse', 'stored'), '', 'timed out');
+  row('burst: 1,000 incoming → last one on screen', 'ms', b('cc', 'shown'), b('converse', 'shown'), '≤ 1 s', 'not shown');
+  row('burst: messages received (of 1,000)', 'count', b('cc', 'count'), b('converse', 'count'), '= 1000');
+  row('burst: longest main-thread task', 'ms', b('cc', 'longest'), b('converse', 'longest'), '≤ 100 ms');
+  row('burst: sender wrote 1,000 messages in', 'ms', b('cc', 'sent'), b('converse', 'sent'));
+
+  // Call setup: cc-call only (Converse.js has no built-in audio/video calls).
+  const erin = user('erin'); const frank = user('frank');
+  await Promise.all((await makeContacts(stack.service, 'localhost', [erin, frank], 'bench')).map((s) => s.x.stop()));
+  row('call: Accept click → first remote frame', 'ms', median(await callSetup(browser, web.origin, stack.service, erin, frank, RUNS)), null, '≤ 1 s', 'no calls');
 } finally {
   await browser.close();
   await web.close();
@@ -93,15 +90,19 @@ try {
 console.log('\n  scale (bench/scale.mjs):');
 await run(process.execPath, ['--experimental-websocket', 'bench/scale.mjs']).catch((e) => console.log('  scale bench failed:', e.message));
 
-console.log('\n  whiteboard (bench/whiteboard.mjs):');
+console.log('\n  whiteboard, cc only (bench/whiteboard.mjs):');
 await run(process.execPath, ['--experimental-websocket', 'bench/whiteboard.mjs']).catch((e) => console.log('  whiteboard bench failed:', e.message));
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ at: new Date().toISOString(), runs: RUNS, rows }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ at: new Date().toISOString(), runs: RUNS, converse: converseVersion, rows }, null, 2));
 console.log('\n  written to bench/results/latest.json');
 
-function kb(n) { return `${(n / 1024).toFixed(1)} KB`; }
-function ms(n) { return `${Math.round(n)} ms`; }
+function zipped(/** @type {string[]} */ files, /** @type {'gzip' | 'brotli'} */ how) {
+  return files.reduce((n, f) => n + (how === 'gzip' ? gzipSync(readFileSync(f), { level: 9 }) : brotliCompressSync(readFileSync(f))).length, 0);
+}
+function readdirRec(/** @type {string} */ dir) {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f));
+}
 function run(cmd, args) {
-  return new Promise((resolve, reject) => spawn(cmd, args, { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${cmd} exited ${c}`)))));
+  return new Promise((resolve, reject) => spawn(cmd, args, { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve(undefined) : reject(new Error(`${cmd} exited ${c}`)))));
 }

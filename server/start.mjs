@@ -10,8 +10,8 @@ if (!existsSync('node_modules/.package-lock.json')) {
   if (spawnSync('npm', ['ci'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-const { createStack, DEMO_USERS, DEMO_ROOM } = await import('./devstack.mjs');
-const { seedDemo } = await import('./seed.mjs');
+const { createStack, DEMO_USERS } = await import('./devstack.mjs');
+const { seedDemo, DEMO_ROOMS } = await import('./seed.mjs');
 const { startPushBridge } = await import('./push-bridge/bridge.mjs');
 const { createServer } = await import('vite');
 const { tokenEndpoint } = await import('./token-endpoint.mjs');
@@ -40,11 +40,11 @@ const url = vite.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
 console.log(`
   cc demo is running.
 
-  Demo:      ${url}demo/   (alice and bob side by side)
+  Demo+docs: ${url}demo/   (scenarios, framework demos, documentation)
   Login:     ${url}demo/login.html   (host-site login: credentials-url with short-lived tokens)
   XMPP:      ${stack.service}
   Users:     ${DEMO_USERS.map((u) => `${u.user}@localhost / ${u.password}`).join(', ')}   (dev-only)
-  Room:      ${DEMO_ROOM}
+  Rooms:     ${DEMO_ROOMS.map((r) => r.jid).join(', ')}
   Push:      bridge push.localhost, VAPID public key ${pushBridge.vapidPublicKey}
              health ${pushBridge.healthUrl}
 

@@ -5,6 +5,7 @@ import { define } from './elements/define.js';
 define('cc-call', CcCall);
 
 export { CcCall };
+export type * from './events.js';
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -5,6 +5,7 @@ import { define } from './elements/define.js';
 define('cc-chat', CcChat);
 
 export { CcChat };
+export type * from './events.js';
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -6,6 +6,7 @@ define('cc-whiteboard', CcWhiteboard);
 
 export { CcWhiteboard };
 export { BoardModel } from './whiteboard/model.js';
+export type * from './events.js';
 
 declare global {
   interface HTMLElementTagNameMap {

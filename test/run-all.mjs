@@ -57,9 +57,11 @@ try {
   console.log(`Prosody for tests on ${stack.service} (pid ${stack.pid})`);
   const browserFiles = only.filter((f) => f.includes('browser'));
   if (!only.length || browserFiles.length) await run('browser tests (web-test-runner)', 'npx', ['web-test-runner', ...(browserFiles.length ? ['--files', ...browserFiles] : [])], env);
-  const e2e = only.length ? only.filter((f) => f.includes('e2e'))
-    : readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs')).map((f) => `test/e2e/${f}`);
-  if (e2e.length) await run('end-to-end tests (playwright)', process.execPath, ['--experimental-websocket', '--test', '--test-concurrency=1', '--test-force-exit', ...flags, ...e2e], env);
+  // Node-side unit tests (test/unit: the package, the size budget) share the end-to-end runner.
+  const nodeTests = (/** @type {string} */ dir) => readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).map((f) => `${dir}/${f}`);
+  const e2e = only.length ? only.filter((f) => f.includes('e2e') || f.includes('unit'))
+    : [...nodeTests('test/unit'), ...nodeTests('test/e2e')];
+  if (e2e.length) await run('unit (Node) and end-to-end tests (playwright)', process.execPath, ['--experimental-websocket', '--test', '--test-concurrency=1', '--test-force-exit', ...flags, ...e2e], env);
 } catch (e) {
   failed = true;
   console.error(String(e));

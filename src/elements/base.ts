@@ -14,6 +14,9 @@ const core = import('../core/registry.js');
 
 const ACCOUNT_ATTRS = ['service', 'domain', 'jid', 'password', 'credentialsUrl', 'anonymous', 'nick'] as const;
 
+/**
+ * @attr lang - UI language (BCP 47); default: the page's `lang`, then the browser's.
+ */
 export abstract class CcElement extends LitElement {
   /** XMPP WebSocket URL (RFC 7395); discovered from `domain` (XEP-0156) when absent. */
   @property() service?: string;

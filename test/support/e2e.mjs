@@ -10,16 +10,18 @@ import { testStack } from './stack-env.mjs';
 
 export const stack = testStack();
 const root = process.cwd();
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.wasm': 'application/wasm' };
 
 const esc = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Serves the repo read-only, plus `/page?tag=cc-chat&attr=value…`: a page with only the script tag
- * and one element carrying the given attributes — no JavaScript of its own.
+ * and one element carrying the given attributes — no JavaScript of its own. `headers` go on every
+ * response (e.g. a Content-Security-Policy).
  */
-export async function startStaticServer(/** @type {{ handle?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean }} */ opts = {}) {
+export async function startStaticServer(/** @type {{ handle?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean, headers?: Record<string, string> }} */ opts = {}) {
   const server = createServer(async (req, res) => {
+    for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
     if (opts.handle?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/page') {

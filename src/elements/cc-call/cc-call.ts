@@ -21,12 +21,12 @@ const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off
  * rings; group calls in a room as a small mesh.
  *
  * @tag cc-call
- * @fires cc-call-incoming - A call is ringing here. detail: `{ from, video }`
- * @fires cc-call-state - detail: `{ state: 'ringing' | 'connecting' | 'active' | 'ended' }`
- * @fires cc-call-ended - detail: `{ reason, duration }` (duration in seconds of the connected call)
- * @fires cc-ready - The session is online. detail: `{ jid }`
- * @fires cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
- * @fires cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
+ * @fires {CustomEvent<CcCallIncomingDetail>} cc-call-incoming - A call is ringing here. detail: `{ from, video }`
+ * @fires {CustomEvent<CcCallStateDetail>} cc-call-state - detail: `{ state: 'ringing' | 'connecting' | 'active' | 'ended' }`
+ * @fires {CustomEvent<CcCallEndedDetail>} cc-call-ended - detail: `{ reason, duration }` (duration in seconds of the connected call)
+ * @fires {CustomEvent<CcReadyDetail>} cc-ready - The session is online. detail: `{ jid }`
+ * @fires {CustomEvent<CcConnectionChangeDetail>} cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
+ * @fires {CustomEvent<CcErrorDetail>} cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
  * @csspart panel - The call panel.
  * @csspart incoming - The incoming-call dialog.
  * @csspart stage - The video area (remote tiles and the local preview).
@@ -36,9 +36,17 @@ const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off
  * @csspart notice - A message about media fallback or a refused call.
  * @csspart error - The error box.
  * @cssprop --cc-accent - Accent colour.
+ * @cssprop --cc-bg - Background colour.
+ * @cssprop --cc-fg - Text colour.
+ * @cssprop --cc-muted - Secondary text.
+ * @cssprop --cc-border - Border colour.
+ * @cssprop --cc-radius - Corner radius.
+ * @cssprop --cc-font - Font family.
+ * @cssprop --cc-ok - Colour of the accept button and good network quality.
  * @cssprop --cc-stage - Background of the video area.
  * @cssprop --cc-danger - Colour of the hang-up button.
  * @cssprop --cc-call-width - Width of the docked panel.
+ * @cssprop --cc-z-index - Stacking level in full screen.
  */
 export class CcCall extends CcElement {
   static override styles = callStyles;
@@ -84,8 +92,11 @@ export class CcCall extends CcElement {
     return this.room ? this.engine?.call(this.room, { video: opts.video ?? this.video, room: true }) : Promise.resolve();
   }
 
+  /** Answers the ringing incoming call. */
   accept(): Promise<void> { return this.engine?.accept() ?? Promise.resolve(); }
+  /** Declines the ringing incoming call (the caller sees it declined). */
   decline(): Promise<void> { return this.engine?.decline() ?? Promise.resolve(); }
+  /** Ends the current call, or cancels an outgoing one that still rings. */
   hangup(): Promise<void> { return this.engine?.hangup() ?? Promise.resolve(); }
 
   /** The raw WebRTC statistics of every peer connection of the current call. */

@@ -15,13 +15,13 @@ const WIDE = 640;
  * Real-time chat over XMPP: a conversation list, 1:1 chats and group rooms.
  *
  * @tag cc-chat
- * @fires cc-ready - The session is online and the element has rendered. detail: `{ jid }`
- * @fires cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
- * @fires cc-open-change - The launcher panel opened or closed. detail: `{ open }`
- * @fires cc-unread-change - The total of unread messages changed. detail: `{ total }`
- * @fires cc-message - An incoming message. detail: `{ from, conversation, text }`
- * @fires cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
- * @fires cc-push-call - A call notification was clicked (for cc-call). detail: `{ conversation, action }`
+ * @fires {CustomEvent<CcReadyDetail>} cc-ready - The session is online and the element has rendered. detail: `{ jid }`
+ * @fires {CustomEvent<CcConnectionChangeDetail>} cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
+ * @fires {CustomEvent<CcOpenChangeDetail>} cc-open-change - The launcher panel opened or closed. detail: `{ open }`
+ * @fires {CustomEvent<CcUnreadChangeDetail>} cc-unread-change - The total of unread messages changed. detail: `{ total }`
+ * @fires {CustomEvent<CcMessageDetail>} cc-message - An incoming message. detail: `{ from, conversation, text }`
+ * @fires {CustomEvent<CcErrorDetail>} cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
+ * @fires {CustomEvent<CcPushCallDetail>} cc-push-call - A call notification was clicked (for cc-call). detail: `{ conversation, kind, action }`
  * @attr notifications - Browser notifications for new messages while the page is hidden.
  * @attr sound - `on` (default) or `off`: a chime for new messages.
  * @attr muted - No sound and no notifications.
@@ -30,8 +30,18 @@ const WIDE = 640;
  * @csspart panel - The chat panel.
  * @csspart error - The error box.
  * @cssprop --cc-accent - Accent colour (buttons, own messages).
+ * @cssprop --cc-accent-contrast - Text on the accent colour.
  * @cssprop --cc-bg - Background colour.
  * @cssprop --cc-fg - Text colour.
+ * @cssprop --cc-muted - Secondary text (times, previews).
+ * @cssprop --cc-border - Border colour.
+ * @cssprop --cc-error - Colour of error text.
+ * @cssprop --cc-bubble-in - Background of incoming messages.
+ * @cssprop --cc-bubble-out - Background of your own messages.
+ * @cssprop --cc-bubble-out-fg - Text of your own messages.
+ * @cssprop --cc-space - Base spacing unit.
+ * @cssprop --cc-panel-width - Width of the launcher panel.
+ * @cssprop --cc-panel-height - Height of the launcher panel.
  * @cssprop --cc-radius - Corner radius.
  * @cssprop --cc-font - Font family.
  * @cssprop --cc-z-index - Stacking level of the launcher and panel.
@@ -78,8 +88,11 @@ export class CcChat extends CcElement {
   private resize?: ResizeObserver;
   private lastUnread = 0;
 
+  /** Opens the launcher panel (fires `cc-open-change`). */
   show() { this.setOpen(true); }
+  /** Closes the launcher panel. */
   hide() { this.setOpen(false); }
+  /** Opens the launcher panel when closed, closes it when open. */
   toggle() { this.setOpen(!this.open); }
 
   /** Opens the conversation with `jid` (a contact or a joined room). */

@@ -48,10 +48,10 @@ function colorFor(s: string) {
  * board, live, and a late joiner gets the full board from the room's archive.
  *
  * @tag cc-whiteboard
- * @fires cc-board-change - The scene changed (here or by a peer). detail: `{ elements, origin: 'local' | 'remote' }`
- * @fires cc-ready - The session is online and the element has rendered. detail: `{ jid }`
- * @fires cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
- * @fires cc-error - Configuration, login, connection or permission problem. detail: `{ code, message, attribute? }`
+ * @fires {CustomEvent<CcBoardChangeDetail>} cc-board-change - The scene changed (here or by a peer). detail: `{ elements, origin: 'local' | 'remote' }`, `elements` being how many the board holds
+ * @fires {CustomEvent<CcReadyDetail>} cc-ready - The session is online and the element has rendered. detail: `{ jid }`
+ * @fires {CustomEvent<CcConnectionChangeDetail>} cc-connection-change - detail: `{ state: 'connecting' | 'online' | 'offline' | 'error' }`
+ * @fires {CustomEvent<CcErrorDetail>} cc-error - Configuration, login, connection or permission problem. detail: `{ code, message, attribute? }`
  * @csspart board - The drawing surface.
  * @csspart toolbar - The tool bar.
  * @csspart zoom - The zoom controls.
@@ -62,6 +62,8 @@ function colorFor(s: string) {
  * @cssprop --cc-board-grid - Colour of the grid lines (with `grid`).
  * @cssprop --cc-toolbar-bg - Background of the tool bar and zoom controls.
  * @cssprop --cc-border - Border colour.
+ * @cssprop --cc-bg - Background of menus.
+ * @cssprop --cc-fg - Text colour.
  * @cssprop --cc-radius - Corner radius of the board.
  * @cssprop --cc-font - Font of the controls.
  */

@@ -67,10 +67,17 @@ export abstract class CcElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (this.isConnected && ACCOUNT_ATTRS.some((k) => changed.has(k)) && this.hasUpdated) {
+    // Frameworks may set the account after insertion and before the first render (Angular does):
+    // compare with what the session was attached with, not only on later updates.
+    if (this.isConnected && ACCOUNT_ATTRS.some((k) => changed.has(k)) && this.accountKey() !== this.attachedWith) {
       this.detach();
       this.attach();
     }
+  }
+
+  private attachedWith?: string;
+  private accountKey() {
+    return JSON.stringify(ACCOUNT_ATTRS.map((k) => this[k]));
   }
 
   /** Re-render whenever `store` changes, for as long as this session is attached. */
@@ -89,6 +96,7 @@ export abstract class CcElement extends LitElement {
   }
 
   private attach() {
+    this.attachedWith = this.accountKey();
     try {
       const cfg = parseConfig({
         service: this.service, domain: this.domain, jid: this.jid, password: this.password,

@@ -23,6 +23,22 @@ function errorsOf(el: Element) {
 
 const alertText = (el: CcChat) => el.shadowRoot?.querySelector('[role="alert"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
+describe('cc-chat: attributes set by frameworks', () => {
+  it('takes account properties set after insertion, before the first render', async () => {
+    const alice = await newAccount('alice');
+    const el = document.createElement('cc-chat') as CcChat;
+    el.mode = 'embedded';
+    document.body.append(el);
+    // Same task as the insertion, as Angular's bindings do it.
+    Object.assign(el, { service, jid: alice.jid, password: alice.password });
+    const ready = new Promise((r) => el.addEventListener('cc-ready', r, { once: true }));
+    await waitFor(() => !!byLabel(el, 'Conversations'), 'the conversation list');
+    await ready;
+    expect(alertText(el)).to.equal('');
+    el.remove();
+  });
+});
+
 describe('cc-chat: bad configuration', () => {
   it('a wrong password shows a login error, fires cc-error once, and does not retry', async () => {
     const alice = await newAccount('alice');

@@ -96,6 +96,8 @@ export interface MessageStore {
   update(key: string, patch: Partial<ChatMessage>): void;
   /** Applies `patch` to every message matching `pred`, in one store update. */
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
+  /** Sets the whole list (the result of a pure reducer over the current one). */
+  replace(list: readonly ChatMessage[]): void;
 }
 
 export function createMessageStore(): MessageStore {
@@ -122,6 +124,9 @@ export function createMessageStore(): MessageStore {
         return { ...m, ...patch };
       });
       if (changed) $messages.set(next);
+    },
+    replace(list) {
+      if (list !== $messages.get()) $messages.set(list);
     },
   };
 }

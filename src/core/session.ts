@@ -13,6 +13,7 @@ import type { ArchivedStanza } from './protocol/mam.js';
 import {
   bare, buildChatMessage, buildGroupMessage, parseChatMessage, parseGroupMessage, unwrapCarbon, type ChatMessage,
 } from './protocol/message.js';
+import { parseInvite } from './protocol/muc.js';
 import { buildPresence, type Show } from './protocol/presence.js';
 import { receiptFor, receivedId } from './protocol/receipts.js';
 import { Rooms } from './rooms.js';
@@ -218,6 +219,8 @@ export class Session {
     const own = this.connection.bare;
     const out: ChatMessage[] = [];
     for (const it of items) {
+      // An invitation to a room is not a conversation with the room (rooms.ts handles live ones).
+      if (kind === 'chat' && parseInvite(it.message)) continue;
       if (isAction(it.message)) {
         const from = bare(String(it.message.attrs.from ?? own));
         const conv = jid ?? (from === own ? bare(String(it.message.attrs.to ?? '')) : from);

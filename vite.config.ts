@@ -43,6 +43,9 @@ export default defineConfig({
     alias: { 'node:dns': resolve('src/shims/empty.ts') },
   },
   server: { host: '127.0.0.1', port: 5173 },
+  // Files the widget loads itself (the emoji data) are found next to the chunk that asks, wherever
+  // the site serves dist/ from (its own path or a CDN).
+  experimental: { renderBuiltUrl: (_file, { hostType }) => (hostType === 'js' ? { relative: true } : undefined) },
   plugins: [serviceWorker()],
   build: {
     target: 'es2022',

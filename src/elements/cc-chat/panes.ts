@@ -3,8 +3,10 @@
 import { define } from '../define.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
+import { ChatComposer } from './composer.js';
 import { NewChat } from './new-chat.js';
 
 define('cc-chat-list', ChatList);
 define('cc-chat-view', ChatView);
+define('cc-chat-composer', ChatComposer);
 define('cc-chat-new', NewChat);

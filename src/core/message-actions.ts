@@ -227,9 +227,22 @@ export function sendText(session: Session, conv: Conversation, text: string, rep
   return session.sendMessage(conv.jid, text, extras);
 }
 
-/** The message a reply refers to, if it is loaded. */
+const refIndexes = new WeakMap<readonly ChatMessage[], Map<string, ChatMessage>>();
+
+/** The message a reply refers to, if it is loaded. Indexed once per version of the list: every visible reply asks. */
 export function findReplied(conv: Conversation, m: ChatMessage): ChatMessage | undefined {
   const id = m.reply?.id;
   if (!id) return undefined;
-  return conv.$messages.get().find((x) => matchesRef(x, id, conv.kind === 'room'));
+  const list = conv.$messages.get();
+  let index = refIndexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (const x of list) {
+      for (const ref of conv.kind === 'room' ? [x.stanzaId] : [x.originId, x.id]) {
+        if (ref && !index.has(ref) && matchesRef(x, ref, conv.kind === 'room')) index.set(ref, x);
+      }
+    }
+    refIndexes.set(list, index);
+  }
+  return index.get(id);
 }

@@ -80,6 +80,11 @@ describe('message actions in a 1:1 conversation', () => {
     // Alice adds hers by clicking the count.
     await bubble(a.page, 'keep me, corrected').getByRole('button', { name: /^👍 1/ }).click();
     for (const p of [a.page, b.page, a2.page]) await bubble(p, 'keep me, corrected').getByRole('button', { name: /^👍 2: / }).waitFor();
+    // Who reacted shows on focus (and hover).
+    const chip = bubble(b.page, 'keep me, corrected').locator('.chip');
+    await chip.focus();
+    assert.equal(await chip.locator('.who').textContent(), `you, ${alice.user}`);
+    assert.ok(await chip.locator('.who').isVisible());
 
     await act(b.page, 'keep me, corrected', 'Reply');
     await b.page.locator('cc-chat-composer .banner').getByText(/Replying to .*keep me, corrected/).waitFor();

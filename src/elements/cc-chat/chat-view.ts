@@ -4,7 +4,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { Conversation } from '../../core/conversation.js';
-import { canDelete, canEdit, findReplied, isModerator, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
+import { canDelete, canEdit, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
 import { mentionsMe } from '../../core/protocol/mentions.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
@@ -284,13 +284,13 @@ export class ChatView extends LitElement {
     const s = this.session!;
     const conv = this.conv!;
     const me = ownReactor(s, conv);
-    const respond = !!refOf(conv, m) && s.connection.online;
+    const respond = !!refOf(conv, m);
     return renderMessage(m, {
       lang: this.lang, showNick: r.showNick, nameOf: this.nameOf,
       replied: m.reply ? findReplied(conv, m) : undefined,
       reactions: countReactions(m.reactions, me),
       mentioned: conv.kind === 'room' && mentionsMe(m, conv.jid, me, s.connection.bare),
-      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m) && (m.direction === 'out' || isModerator(s, conv)),
+      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m),
       expanded: this.expanded.has(m.key), flash: this.flashKey === m.key,
       picker: this.actions.popupFor(m),
       on: {

@@ -123,19 +123,19 @@ export const messageStyles = [styledTextStyles, css`
   .msg.flash { animation: cc-flash 1.6s ease-out; }
   @keyframes cc-flash { from { outline: 3px solid var(--cc-accent); outline-offset: 2px; } to { outline: 3px solid transparent; outline-offset: 2px; } }
   .body { display: block; white-space: pre-wrap; unicode-bidi: isolate; overflow: hidden; }
-  .body.deleted { font-style: italic; opacity: 0.8; }
+  .body.deleted { font-style: italic; }
   .meta { display: block; font-size: 11px; opacity: 0.85; text-align: end; }
   .quote { display: flex; flex-direction: column; align-items: flex-start; width: 100%; text-align: start; margin-bottom: 4px; padding: 2px 8px;
     border: 0; border-inline-start: 3px solid currentColor; border-radius: 4px; background: color-mix(in srgb, currentColor 10%, transparent); font-size: 12px; }
   .quote .qwho { font-weight: 600; }
-  .quote .qtext { opacity: 0.9; white-space: pre-wrap; overflow: hidden; max-height: 3.2em; unicode-bidi: isolate; }
+  .quote .qtext { white-space: pre-wrap; overflow: hidden; max-height: 3.2em; unicode-bidi: isolate; }
   button.link { border: 0; background: none; padding: 0; text-decoration: underline; font-size: 12px; }
   .reactions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
   .chip { position: relative; border: 1px solid var(--cc-border); border-radius: 999px; padding: 0 6px; background: var(--cc-bg); color: var(--cc-fg); font-size: 12px; line-height: 20px; }
   .chip[aria-pressed='true'] { border-color: var(--cc-accent); background: color-mix(in srgb, var(--cc-accent) 15%, var(--cc-bg)); }
   .chip .who { display: none; position: absolute; bottom: calc(100% + 4px); inset-inline-start: 0; z-index: 2; width: max-content; max-width: 220px;
     padding: 4px 8px; border-radius: 6px; background: var(--cc-fg); color: var(--cc-bg); white-space: normal; text-align: start; }
-  .chip:hover .who, .chip:focus-visible .who { display: block; }
+  .chip:hover .who, .chip:focus .who { display: block; }
   .actions { position: absolute; top: -16px; inset-inline-end: 6px; z-index: 1; display: flex; gap: 2px; visibility: hidden;
     background: var(--cc-bg); color: var(--cc-fg); border: 1px solid var(--cc-border); border-radius: 8px; padding: 1px; }
   .actions .icon { min-width: 28px; min-height: 28px; padding: 2px; }

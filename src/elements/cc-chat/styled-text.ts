@@ -16,7 +16,7 @@ function parsed(text: string): Block[] {
   return b;
 }
 
-// Directives stay visible (XEP-0393 §6 recommends it), dimmed; screen readers skip them.
+// Directives stay visible (XEP-0393 §6 recommends it, in full contrast); screen readers skip them.
 const dir = (c: string) => html`<span class="dir" aria-hidden="true">${c}</span>`;
 
 function span(s: Span): TemplateResult | string {
@@ -49,7 +49,6 @@ export function styledText(text: string): TemplateResult | typeof nothing {
 
 /** Styles for styledText's output, inside a container with `white-space: pre-wrap`. */
 export const styledTextStyles = css`
-  .dir { opacity: 0.6; }
   code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; }
   code { background: color-mix(in srgb, currentColor 10%, transparent); border-radius: 4px; padding: 0 2px; }
   pre { margin: 2px 0; padding: 4px 6px; white-space: pre-wrap; overflow-wrap: anywhere; background: color-mix(in srgb, currentColor 8%, transparent); border-radius: 6px; }

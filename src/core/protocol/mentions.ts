@@ -12,10 +12,17 @@ export function readMentions(m: Element): string[] | undefined {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const patterns = new Map<string, RegExp>();
+
 /** Where `nick` occurs in `text` as a word of its own (not inside a longer word), in UTF-16 offsets. */
 export function findNick(text: string, nick: string): { index: number; length: number }[] {
   if (!nick) return [];
-  const re = new RegExp(`(?<![\\p{L}\\p{N}_])@?${escapeRe(nick)}(?![\\p{L}\\p{N}_])`, 'giu');
+  let re = patterns.get(nick);
+  if (!re) {
+    // Every visible room message asks on each render; nicks are few.
+    if (patterns.size > 100) patterns.clear();
+    patterns.set(nick, (re = new RegExp(`(?<![\\p{L}\\p{N}_])@?${escapeRe(nick)}(?![\\p{L}\\p{N}_])`, 'giu')));
+  }
   return [...text.matchAll(re)].map((m) => ({ index: m.index, length: m[0].length }));
 }
 

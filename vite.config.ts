@@ -49,6 +49,9 @@ export default defineConfig(({ command }) => ({
   appType: 'mpa',
   // The dev server pre-bundles what the demo pages import (not every HTML file in the repository).
   optimizeDeps: { entries: ['demo/**/*.html', '!demo/frameworks/dist/**'] },
+  // Files the widget loads itself (the emoji data) are found next to the chunk that asks, wherever
+  // the site serves dist/ from (its own path or a CDN).
+  experimental: { renderBuiltUrl: (_file, { hostType }) => (hostType === 'js' ? { relative: true } : undefined) },
   // The dev server (`npm start`) also serves the framework demos from source, and the docs.
   plugins: [serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
   build: {

@@ -10,11 +10,14 @@ import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
 import { Mutes } from './mutes.js';
+import type { ActionSource } from './message-actions.js';
+import { isAction } from './protocol/actions.js';
 import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
 import type { ArchivedStanza } from './protocol/mam.js';
 import {
   bare, buildChatMessage, buildGroupMessage, parseChatMessage, parseGroupMessage, unwrapCarbon, type ChatMessage,
 } from './protocol/message.js';
+import { parseInvite } from './protocol/muc.js';
 import { buildPresence, type Show } from './protocol/presence.js';
 import { receiptFor, receivedId } from './protocol/receipts.js';
 import { Rooms } from './rooms.js';
@@ -27,6 +30,15 @@ export interface IncomingEvent {
   from: string;
   conversation: string;
   text: string;
+}
+
+/** What a caller adds to an outgoing message (see message-actions.ts sendText). */
+export interface OutgoingExtras {
+  /** Text sent before the body for clients that lack a feature (a XEP-0428 fallback), not shown here. */
+  prefix?: string;
+  payload?: Element[];
+  /** Fields of the message as shown here. */
+  fields?: Partial<ChatMessage>;
 }
 
 const PAUSE_AFTER = 5000;
@@ -101,18 +113,21 @@ export class Session {
   }
 
   /** Shows the message at once as pending; it turns sent when the server has it. */
-  sendMessage(to: string, body: string): ChatMessage {
+  sendMessage(to: string, body: string, extras: OutgoingExtras = {}): ChatMessage {
     const conv = this.conversation(to);
     const id = newId();
     const room = conv.kind === 'room';
     const nick = room ? this.rooms.nickIn(conv.jid) : undefined;
     const msg: ChatMessage = {
       key: id, conversation: conv.jid, from: room ? `${conv.jid}/${nick}` : this.connection.bare, nick,
-      direction: 'out', body, timestamp: Date.now(), originId: id, id, status: 'pending',
+      direction: 'out', body, timestamp: Date.now(), originId: id, id, status: 'pending', ...extras.fields,
     };
     conv.store.add([msg]);
     this.stopComposing(conv.jid, false);
-    this.unsent.push({ conversation: conv.jid, stanza: room ? buildGroupMessage(conv.jid, body, id) : buildChatMessage(conv.jid, body, id), key: id });
+    const wire = (extras.prefix ?? '') + body;
+    const stanza = room ? buildGroupMessage(conv.jid, wire, id) : buildChatMessage(conv.jid, wire, id);
+    for (const el of extras.payload ?? []) stanza.append(el);
+    this.unsent.push({ conversation: conv.jid, stanza, key: id });
     void this.flush();
     return msg;
   }
@@ -228,6 +243,14 @@ export class Session {
     const own = this.connection.bare;
     const out: ChatMessage[] = [];
     for (const it of items) {
+      // An invitation to a room is not a conversation with the room (rooms.ts handles live ones).
+      if (kind === 'chat' && parseInvite(it.message)) continue;
+      if (isAction(it.message)) {
+        const from = bare(String(it.message.attrs.from ?? own));
+        const conv = jid ?? (from === own ? bare(String(it.message.attrs.to ?? '')) : from);
+        if (conv) this.takeAction(this.conversation(conv, kind), it.message, { archived: it, sent: kind === 'chat' && from === own });
+        continue;
+      }
       const m = kind === 'room'
         ? parseGroupMessage(it.message, { ownNick: this.rooms.nickIn(jid!), archived: { ...it, by: jid! } })
         : parseChatMessage(it.message, { ownBare: own, archived: { ...it, by: own } });
@@ -273,6 +296,10 @@ export class Session {
       }
       return true;
     }
+    if (isAction(message)) {
+      this.takeAction(conv, message, { sent });
+      return true;
+    }
     const state = parseChatState(message);
     const msg = parseChatMessage(message, { ownBare: own, sentByUs: sent || undefined });
     if (!sent && state) conv.setTyping(this.contacts.name(peer), state === 'composing');
@@ -289,11 +316,24 @@ export class Session {
     const own = this.rooms.nickIn(room);
     const state = parseChatState(s);
     if (state && nick !== own) conv.setTyping(nick, state === 'composing');
+    if (isAction(s)) {
+      this.takeAction(conv, s, {});
+      return true;
+    }
     const msg = parseGroupMessage(s, { ownNick: own });
     if (!msg) return state !== null || s.getChild('subject') !== undefined;
     if (s.getChild('delay', NS.delay) && !msg.stanzaId) return true; // Join history; we use the archive.
     this.deliver(conv, msg);
     return true;
+  }
+
+  private actions?: Promise<typeof import('./message-actions.js')>;
+
+  /** Corrections, retractions and reactions: their code loads on first use; order is kept. */
+  private takeAction(conv: Conversation, m: Element, src: ActionSource) {
+    // Callbacks on one promise run in the order they were added.
+    this.actions ??= import('./message-actions.js');
+    this.actions.then((a) => a.receiveAction(this, conv, m, src)).catch((e) => console.warn('cc: could not apply a message action', e));
   }
 
   private deliver(conv: Conversation, msg: ChatMessage) {

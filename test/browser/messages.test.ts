@@ -108,4 +108,11 @@ describe('mergeMessages with overlapping batches', () => {
     expect(mergeMessages(list, [msg({ stanzaId: 'x', timestamp: 5 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'x', 'b']);
     expect(mergeMessages(list, [msg({ stanzaId: 'y', timestamp: 10 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'y']);
   });
+
+  it('keeps a new message after the known one that precedes it in the batch, even when its archive time is earlier', () => {
+    // Our message carries a millisecond time; the archive's copy of the next one only seconds.
+    const own = msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', timestamp: 1300, status: 'sent' });
+    const batch = [msg({ stanzaId: 's1', timestamp: 1000 }), msg({ originId: 'o1', id: 'o1', stanzaId: 's2', from: me, direction: 'out', timestamp: 1000 }), msg({ stanzaId: 's3', timestamp: 1000 })];
+    expect(mergeMessages([own], batch).map((m) => m.stanzaId)).to.deep.equal(['s1', 's2', 's3']);
+  });
 });

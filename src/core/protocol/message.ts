@@ -1,5 +1,7 @@
-// RFC 6121 chat messages with XEP-0359 ids, XEP-0203 delay and XEP-0280 carbons. Pure functions.
+// RFC 6121 chat messages with XEP-0359 ids, XEP-0203 delay and XEP-0280 carbons, and what a message
+// carries about others (replies, mentions, tombstones). Pure functions.
 import { NS, xml, type Element } from '../xmpp.js';
+import { readReply, type ReplyRef } from './replies.js';
 
 export type Direction = 'in' | 'out';
 export type Status = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
@@ -20,6 +22,41 @@ export interface ChatMessage {
   nick?: string;
   /** A room event (join, leave, subject) rather than something someone wrote. */
   system?: boolean;
+  /** XEP-0421: the room's stable id for the sender, when the room assigns one. */
+  occupantId?: string;
+  /** XEP-0461: the message this one answers. */
+  reply?: ReplyRef;
+  /** XEP-0372: addresses this message mentions. */
+  mentions?: readonly string[];
+  /** When the text was last corrected (XEP-0308). */
+  edited?: number;
+  /** Retracted by its sender (XEP-0424) or by a room moderator (XEP-0425); the text is gone. */
+  retracted?: { moderated?: boolean; by?: string; reason?: string };
+  /** XEP-0444: one entry per person who reacted (bare JID in 1:1, nick in rooms). */
+  reactions?: readonly Reaction[];
+}
+
+export interface Reaction {
+  by: string;
+  emojis: readonly string[];
+  /** When this set of reactions was sent; a later set replaces it. */
+  t: number;
+}
+
+/**
+ * The parts of a message beyond its text: a reply (its fallback quote cut from the body),
+ * mentions, or the tombstone an archive keeps for a retracted message (only archives: live, anyone
+ * could send one). Null: nothing to show.
+ */
+function extras(m: Element, text: string | undefined, archived: unknown): Pick<ChatMessage, 'body' | 'reply' | 'mentions' | 'retracted'> | null {
+  const tomb = archived ? m.getChild('retracted', 'urn:xmpp:message-retract:1') ?? m.getChild('moderated', 'urn:xmpp:message-moderate:0') : undefined;
+  if (tomb) {
+    const mod = tomb.name === 'moderated' ? tomb : tomb.getChild('moderated', 'urn:xmpp:message-moderate:1');
+    return { body: '', retracted: { moderated: !!mod || undefined, by: mod?.attrs.by, reason: tomb.getChildText('reason') ?? undefined } };
+  }
+  if (!text) return null;
+  const mentions = m.getChildren('reference', 'urn:xmpp:reference:0').filter((r) => r.attrs.type === 'mention' && r.attrs.uri).map((r) => String(r.attrs.uri));
+  return { ...readReply(m, text), mentions: mentions.length ? mentions.slice(0, 50) : undefined };
 }
 
 export const bare = (jid: string) => jid.split('/')[0]!.toLowerCase();
@@ -52,8 +89,8 @@ export function parseChatMessage(m: Element, ctx: ParseContext): ChatMessage | n
   if (!m.is('message')) return null;
   const type = m.attrs.type ?? 'normal';
   if (type !== 'chat' && type !== 'normal') return null;
-  const body = m.getChildText('body');
-  if (body == null || body === '') return null;
+  const x = extras(m, m.getChildText('body') ?? undefined, ctx.archived);
+  if (!x) return null;
   const from = bare(m.attrs.from ?? ctx.ownBare);
   const to = bare(m.attrs.to ?? ctx.ownBare);
   const out = ctx.sentByUs ?? from === ctx.ownBare;
@@ -66,8 +103,8 @@ export function parseChatMessage(m: Element, ctx: ParseContext): ChatMessage | n
   const timestamp = ctx.archived?.timestamp ?? (delay ? Date.parse(delay) : undefined) ?? ctx.now ?? Date.now();
   const id = m.attrs.id as string | undefined;
   return {
-    key: originId ?? stanzaId ?? id ?? `${from}:${timestamp}:${body.length}`,
-    conversation, from, direction: out ? 'out' : 'in', body,
+    key: originId ?? stanzaId ?? id ?? `${from}:${timestamp}:${x.body.length}`,
+    conversation, from, direction: out ? 'out' : 'in', ...x,
     timestamp: Number.isFinite(timestamp) ? timestamp : (ctx.now ?? Date.now()),
     stanzaId, originId, id,
     status: out ? 'sent' : 'received',
@@ -77,8 +114,8 @@ export function parseChatMessage(m: Element, ctx: ParseContext): ChatMessage | n
 /** A room message with a body. `ownNick` decides which messages are ours. */
 export function parseGroupMessage(m: Element, ctx: { ownNick?: string; archived?: ParseContext['archived']; now?: number }): ChatMessage | null {
   if (!m.is('message') || m.attrs.type !== 'groupchat') return null;
-  const body = m.getChildText('body');
-  if (body == null || body === '' || !m.attrs.from) return null;
+  const x = extras(m, m.getChildText('body') ?? undefined, ctx.archived);
+  if (!x || !m.attrs.from) return null;
   const full = String(m.attrs.from);
   const slash = full.indexOf('/');
   if (slash < 0) return null;
@@ -92,9 +129,10 @@ export function parseGroupMessage(m: Element, ctx: { ownNick?: string; archived?
   const t = ctx.archived?.timestamp ?? (delay ? Date.parse(delay) : ctx.now ?? Date.now());
   const out = ctx.ownNick !== undefined && nick === ctx.ownNick;
   const id = m.attrs.id as string | undefined;
+  const occupantId = m.getChildren('occupant-id', 'urn:xmpp:occupant-id:0')[0]?.attrs.id as string | undefined;
   return {
-    key: originId ?? stanzaId ?? id ?? `${full}:${t}:${body.length}`,
-    conversation: room, from: `${room}/${nick}`, nick, direction: out ? 'out' : 'in', body,
+    key: originId ?? stanzaId ?? id ?? `${full}:${t}:${x.body.length}`,
+    conversation: room, from: `${room}/${nick}`, nick, direction: out ? 'out' : 'in', ...x, occupantId,
     timestamp: Number.isFinite(t) ? t : Date.now(), stanzaId, originId, id, status: out ? 'sent' : 'received',
   };
 }

@@ -49,7 +49,10 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
-  const fresh: { m: ChatMessage; before?: number }[] = [];
+  // For each incoming message, the known message that comes before it in the batch, if any.
+  const after: (number | undefined)[] = [];
+  at.reduce<number | undefined>((prev, idx, i) => (after[i] = prev, idx ?? prev), undefined);
+  const fresh: { m: ChatMessage; before?: number; after?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {
     const m = incoming[i]!;
@@ -63,14 +66,14 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
         changed = true;
       }
     } else if (!fresh.some((f) => sameMessage(f.m, m))) {
-      fresh.unshift({ m, before: position === 'older' ? 0 : anchor });
+      fresh.unshift({ m, before: position === 'older' ? 0 : anchor, after: after[i] });
     }
   }
   if (fresh.length === 0) return changed ? out : list;
   const anchored = new Map<number, ChatMessage[]>();
-  const loose: ChatMessage[] = [];
+  const loose: { m: ChatMessage; after?: number }[] = [];
   for (const f of fresh) {
-    if (f.before === undefined) loose.push(f.m);
+    if (f.before === undefined) loose.push(f);
     else anchored.set(f.before, [...(anchored.get(f.before) ?? []), f.m]);
   }
   let result: ChatMessage[] = [];
@@ -80,10 +83,12 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
     result.push(m);
   });
   if (out.length === 0 && anchored.get(0)) result.push(...anchored.get(0)!);
-  for (const m of loose) {
-    // Upper bound on time: equal times keep arrival order.
+  for (const { m, after: known } of loose) {
+    // Upper bound on time: equal times keep arrival order. Never before a message the batch has
+    // ahead of it: archive times have one-second resolution, our own sent ones do not.
+    const floor = known === undefined ? 0 : result.indexOf(out[known]!) + 1;
     let i = result.length;
-    while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
+    while (i > floor && result[i - 1]!.timestamp > m.timestamp) i--;
     if (i === result.length) result.push(m);
     else result = [...result.slice(0, i), m, ...result.slice(i)];
   }
@@ -98,6 +103,8 @@ export interface MessageStore {
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
   /** Drops every message matching `pred` (e.g. a contact the user just blocked). */
   removeWhere(pred: (m: ChatMessage) => boolean): void;
+  /** Sets the whole list (the result of a pure reducer over the current one). */
+  replace(list: readonly ChatMessage[]): void;
 }
 
 export function createMessageStore(): MessageStore {
@@ -129,6 +136,9 @@ export function createMessageStore(): MessageStore {
       const list = $messages.get();
       const next = list.filter((m) => !pred(m));
       if (next.length !== list.length) $messages.set(next);
+    },
+    replace(list) {
+      if (list !== $messages.get()) $messages.set(list);
     },
   };
 }

@@ -1,57 +1,32 @@
-// One open conversation: header, the virtualized message log, typing line and composer.
+// One open conversation: header, the virtualized message log with message actions, typing line and
+// composer. Messages can be walked with the arrow keys; each shows its actions when focused or hovered.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import type { Conversation } from '../../core/conversation.js';
-import type { ChatMessage, Status } from '../../core/protocol/message.js';
+import { canDelete, canEdit, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
+import { mentionsMe } from '../../core/protocol/mentions.js';
+import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
-import { avatar } from '../ui/avatar.js';
-import { ago, dayLabel, sameDay, timeOf } from '../ui/format.js';
+import { countReactions } from '../../core/stores/apply-action.js';
+import { dayLabel } from '../ui/format.js';
+import type { ChatComposer } from './composer.js';
+import { headerStyles, renderHeader, roomAction } from './conversation-header.js';
+import { messageStyles, renderMessage, toRows, type Row } from './message-item.js';
+import { MessageActions, popupStyles } from './message-popups.js';
 import { sharedStyles } from './shared-styles.js';
 
-const STATUS_TEXT: Record<Status, string> = {
-  pending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent', received: '',
-};
-const SHOW_TEXT: Record<string, string> = { chat: 'online', available: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
-
-type Row = { key: string; day: number } | { key: string; m: ChatMessage; showNick: boolean };
-
-/** Adds a date separator before the first message of each day. */
-export function toRows(msgs: readonly ChatMessage[]): Row[] {
-  const rows: Row[] = [];
-  let prev: ChatMessage | undefined;
-  for (const m of msgs) {
-    if (!prev || !sameDay(prev.timestamp, m.timestamp)) rows.push({ key: `day-${new Date(m.timestamp).toDateString()}`, day: m.timestamp });
-    rows.push({ key: m.key, m, showNick: !!m.nick && m.direction === 'in' && (prev?.from !== m.from || !!prev?.system) });
-    prev = m;
-  }
-  return rows;
-}
+/** How many history pages a click on a quote may load looking for the quoted message. */
+const MAX_JUMP_PAGES = 20;
 
 export class ChatView extends LitElement {
-  static override styles = [sharedStyles, css`
+  static override styles = [sharedStyles, headerStyles, messageStyles, popupStyles, css`
     :host { display: flex; flex-direction: column; height: 100%; min-height: 0; background: var(--cc-bg); }
-    header { display: flex; align-items: center; gap: var(--cc-space); padding: var(--cc-space) calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); min-height: 56px; }
-    header .who { flex: 1; min-width: 0; display: flex; flex-direction: column; }
-    header .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    header .sub { display: flex; gap: 6px; align-items: center; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
     .log { flex: 1; min-height: 0; overflow-y: auto; padding: 0; }
-    .row { display: flex; flex-direction: column; padding: 2px calc(var(--cc-space) * 1.5); width: 100%; }
     .day { align-self: center; margin: var(--cc-space) 0; font-size: 12px; color: var(--cc-muted); background: var(--cc-bubble-in); border-radius: 999px; padding: 2px 10px; }
     .system { align-self: center; font-size: 12px; color: var(--cc-muted); font-style: italic; text-align: center; }
-    .nick { font-size: 12px; font-weight: 600; color: var(--cc-muted); margin: 4px 0 2px 4px; }
-    .msg { max-width: 80%; padding: 6px 10px; border-radius: var(--cc-radius); background: var(--cc-bubble-in); align-self: flex-start; overflow-wrap: anywhere; }
-    .msg.out { align-self: flex-end; background: var(--cc-bubble-out); color: var(--cc-bubble-out-fg); }
-    .msg.failed { outline: 2px solid var(--cc-error); }
-    .msg .body { white-space: pre-wrap; }
-    .meta { display: block; font-size: 11px; opacity: 0.85; text-align: end; }
     .typing { min-height: 20px; padding: 0 calc(var(--cc-space) * 1.5); font-size: 12px; color: var(--cc-muted); font-style: italic; }
-    form { display: flex; gap: var(--cc-space); padding: var(--cc-space); border-top: 1px solid var(--cc-border); align-items: flex-end; }
-    textarea { flex: 1; resize: none; min-height: 38px; max-height: 140px; }
-    .occupants { border-bottom: 1px solid var(--cc-border); padding: var(--cc-space) calc(var(--cc-space) * 1.5); max-height: 40%; overflow: auto; }
-    .occupants ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
-    .occupants li { display: flex; gap: 8px; align-items: center; }
-    .roomtools { display: flex; gap: 6px; flex-wrap: wrap; padding: 6px calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); }
+    .notice { padding: 4px calc(var(--cc-space) * 1.5); font-size: 12px; background: var(--cc-bubble-in); }
     .empty { margin: auto; color: var(--cc-muted); text-align: center; padding: 24px; }
   `];
 
@@ -61,17 +36,23 @@ export class ChatView extends LitElement {
   @property({ attribute: false }) override lang = '';
   @state() private showOccupants = false;
   @state() private pin: { index: number; block: 'start' | 'end' } | null = null;
-  @query('textarea') private composer?: HTMLTextAreaElement;
-  @query('.log') private log?: HTMLElement;
+  @state() private flashKey = '';
+  @state() private notice = '';
+  @query('cc-chat-composer') private composer?: ChatComposer;
+  @query('.log') private log?: HTMLElement & VirtualizerHostElement;
   private conv?: Conversation;
   private unsubs: (() => void)[] = [];
   private rows: Row[] = [];
   private rowsOf?: readonly ChatMessage[];
   private atBottom = true;
   private firstVisible = 0;
+  private lastVisible = 0;
+  private expanded = new Set<string>();
+  private actions = new MessageActions(this);
 
   focusComposer() {
-    this.composer?.focus();
+    // Right after the view appears the composer may not have rendered its box yet.
+    void this.updateComplete.then(() => this.composer?.updateComplete).then(() => this.composer?.focus());
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -113,6 +94,8 @@ export class ChatView extends LitElement {
     this.rowsOf = undefined;
     this.rows = [];
     this.atBottom = true;
+    this.actions.reset();
+    this.notice = '';
     const rerender = () => this.requestUpdate();
     this.unsubs = [
       conv.$messages.listen(rerender), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
@@ -139,7 +122,9 @@ export class ChatView extends LitElement {
     const log = this.log;
     if (!log) return;
     const bottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-    if (bottom !== this.atBottom) {
+    // While following the end, the list's own layout passes through positions above it (sizes are
+    // measured after a first estimate); only the user's scrolling, which unpins, leaves the bottom.
+    if (bottom !== this.atBottom && (bottom || this.pin?.block !== 'end')) {
       this.atBottom = bottom;
       if (bottom) this.pin = { index: this.rows.length - 1, block: 'end' };
     }
@@ -155,61 +140,130 @@ export class ChatView extends LitElement {
     if (this.conv === conv && (this.log?.scrollTop ?? 1e9) < 80) requestAnimationFrame(() => void this.loadOlder());
   }
 
-  private onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+  private onSent = () => {
+    this.atBottom = true;
+    this.pin = { index: this.rows.length, block: 'end' };
+  };
+
+  // ---- for message actions (message-popups.ts) ----
+
+  get conversation() {
+    return this.conv;
+  }
+
+  startReply(m: ChatMessage) {
+    this.composer?.startReply(m);
+  }
+
+  startEdit(m: ChatMessage) {
+    this.composer?.startEdit(m);
+  }
+
+  showNotice(text: string) {
+    this.notice = text;
+  }
+
+  /** Shows the message a reply quotes, paging back through history until it is loaded. */
+  private async jump(m: ChatMessage) {
+    const conv = this.conv;
+    if (!conv) return;
+    this.notice = '';
+    for (let i = 0; ; i++) {
+      const target = findReplied(conv, m);
+      if (target) return this.reveal(target.key);
+      if (conv.$complete.get() || i >= MAX_JUMP_PAGES || this.conv !== conv) break;
+      const before = conv.$messages.get().length;
+      // Scrolling may be loading a page already: wait for it rather than skip ours.
+      await new Promise<void>((r) => {
+        if (!conv.$loading.get()) return r();
+        const off = conv.$loading.listen((busy) => {
+          if (!busy) { off(); r(); }
+        });
+      });
+      await conv.loadOlder();
+      if (conv.$messages.get().length === before && !conv.$complete.get()) break;
+    }
+    if (this.conv === conv) this.notice = 'The quoted message is not in the history any more.';
+  }
+
+  private async reveal(key: string) {
+    await this.updateComplete;
+    const i = this.rows.findIndex((r) => r.key === key);
+    if (i < 0) return;
+    this.pin = null;
+    this.atBottom = false;
+    this.log?.[virtualizerRef]?.element(i)?.scrollIntoView({ block: 'center' });
+    this.flashKey = key;
+    this.focusMessage(key);
+  }
+
+  /** Focuses a message (or a control in it) once the virtual list has rendered it. */
+  async focusMessage(key: string, inner?: string) {
+    for (let tries = 0; tries < 10; tries++) {
+      await this.updateComplete;
+      const el = this.renderRoot.querySelector<HTMLElement>(`.msg[data-key="${CSS.escape(key)}"]`);
+      const target = inner ? el?.querySelector<HTMLElement>(inner) : el;
+      if (target) return target.focus({ preventScroll: !!inner });
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  }
+
+  /** Arrow keys walk the messages; Escape (here or in a message's toolbar) goes back to the composer. */
+  private onMessageKey = (e: KeyboardEvent, m: ChatMessage) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      this.focusComposer();
+      return;
+    }
+    if (e.target !== e.currentTarget) return;
+    const msgRows = this.rows.filter((r): r is Extract<Row, { m: ChatMessage }> => 'm' in r && !r.m.system);
+    const at = msgRows.findIndex((r) => r.key === m.key);
+    const to = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: msgRows.length - 1 }[e.key];
+    if (to !== undefined && msgRows[to]) {
       e.preventDefault();
-      this.send();
+      const key = msgRows[to].key;
+      this.log?.[virtualizerRef]?.element(this.rows.findIndex((r) => r.key === key))?.scrollIntoView({ block: 'nearest' });
+      void this.focusMessage(key);
     }
   };
 
-  private send(e?: Event) {
-    e?.preventDefault();
-    const ta = this.composer;
-    const text = ta?.value.trim();
-    if (!ta || !text || !this.session || !this.conv) return;
-    this.session.sendMessage(this.conv.jid, text);
-    ta.value = '';
-    this.atBottom = true;
-    this.pin = { index: this.rows.length, block: 'end' };
-  }
+  /** From the log itself, the arrow keys step into the messages on screen. */
+  private onLogKey = (e: KeyboardEvent) => {
+    if (e.target !== e.currentTarget || !['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(e.key)) return;
+    const visible = this.rows.slice(this.firstVisible, this.lastVisible + 1).filter((r) => 'm' in r && !r.m.system);
+    const row = e.key === 'ArrowDown' || e.key === 'Home' ? visible[0] : visible.at(-1);
+    if (!row) return;
+    e.preventDefault();
+    void this.focusMessage(row.key);
+  };
 
-  private async roomAction(kind: 'subject' | 'invite' | 'leave') {
-    const s = this.session;
-    const conv = this.conv;
-    if (!s || !conv) return;
-    if (kind === 'leave') {
-      await s.rooms.leave(conv.jid);
-      this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }));
-      return;
+  private nameOf = (who: string) => {
+    const s = this.session!;
+    const conv = this.conv!;
+    if (conv.kind === 'room') {
+      const nick = who.startsWith(`${conv.jid}/`) ? who.slice(conv.jid.length + 1) : who;
+      return nick === s.rooms.nickIn(conv.jid) ? 'you' : nick;
     }
-    const value = prompt(kind === 'subject' ? 'New subject' : 'Invite (address, e.g. name@example.com)')?.trim();
-    if (!value) return;
-    if (kind === 'subject') await s.rooms.setSubject(conv.jid, value);
-    else await s.rooms.invite(conv.jid, value);
-  }
+    return who === s.connection.bare ? 'you' : s.contacts.name(who);
+  };
 
   override render() {
     const s = this.session;
     const conv = this.conv;
     if (!s || !conv) return html`<p class="empty">No conversation open</p>`;
     const room = conv.kind === 'room' ? s.rooms.$rooms.get()[conv.jid] : undefined;
-    const name = room?.name ?? s.contacts.name(conv.jid);
     const typing = conv.$typing.get();
     return html`
-      <header part="header">
-        ${this.showBack ? html`<button class="icon" aria-label="Back" @click=${() => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))}>←</button>` : nothing}
-        ${avatar(name, conv.jid, 36, s.avatars.$urls.get()[conv.jid])}
-        <div class="who">
-          <span class="name">${name}</span>
-          <span class="sub muted">${room ? this.renderRoomLine(room.subject, Object.keys(room.occupants).length, room.joined) : this.renderPresence(conv.jid)}</span>
-        </div>
-        <slot name="actions"></slot>
-        ${room ? html`<button class="icon" aria-label="Occupants" aria-expanded=${this.showOccupants} @click=${() => (this.showOccupants = !this.showOccupants)}>👥</button>` : nothing}
-      </header>
-      ${room && this.showOccupants ? this.renderRoomPanel(room) : nothing}
-      <div class="log" part="log" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}
+      ${renderHeader({
+        session: s, jid: conv.jid, room, lang: this.lang, showBack: this.showBack, occupantsOpen: this.showOccupants,
+        back: () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true })),
+        toggleOccupants: () => { this.showOccupants = !this.showOccupants; },
+        roomAction: (k) => void roomAction(s, conv.jid, k, () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))),
+      })}
+      ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
+      <div class="log" part="log" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKey}
         @unpinned=${() => { this.pin = null; }}
-        @visibilityChanged=${(e: Event & { first?: number }) => { this.firstVisible = e.first ?? 0; }}>
+        @visibilityChanged=${(e: Event & { first?: number; last?: number }) => { this.firstVisible = e.first ?? 0; this.lastVisible = e.last ?? 0; }}>
         ${conv.$loading.get() && this.rows.length === 0 ? html`<p class="empty" role="status">Loading…</p>` : nothing}
         ${virtualize({
           items: this.rows,
@@ -220,48 +274,34 @@ export class ChatView extends LitElement {
         })}
       </div>
       <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
-      <form part="composer" @submit=${this.send}>
-        <textarea aria-label="Message" rows="1" placeholder="Write a message…" @keydown=${this.onKeyDown}
-          @input=${() => this.session?.typing(conv.jid)}></textarea>
-        <button class="btn primary" type="submit">Send</button>
-      </form>`;
-  }
-
-  private renderPresence(jid: string) {
-    const p = this.session?.$presence.get()[jid];
-    const show = p?.show ?? 'offline';
-    const text = show === 'offline' && p?.lastSeen ? `last seen ${ago(p.lastSeen, this.lang)}` : SHOW_TEXT[show];
-    return html`<span class="dot" data-show=${show} aria-hidden="true"></span><span class="presence">${text}${p?.status ? ` — ${p.status}` : ''}</span>`;
-  }
-
-  private renderRoomLine(subject: string | undefined, count: number, joined: boolean) {
-    return html`<span class="subject">${subject || (joined ? `${count} in the room` : 'Joining…')}</span>`;
-  }
-
-  private renderRoomPanel(room: NonNullable<ReturnType<Session['rooms']['$rooms']['get']>[string]>) {
-    const list = Object.values(room.occupants).sort((a, b) => a.nick.localeCompare(b.nick));
-    return html`<div class="roomtools">
-        <button class="btn" @click=${() => this.roomAction('subject')}>Change subject</button>
-        <button class="btn" @click=${() => this.roomAction('invite')}>Invite</button>
-        <button class="btn" @click=${() => this.roomAction('leave')}>Leave room</button>
-      </div>
-      <section class="occupants" aria-label="Occupants list">
-        <ul>${list.map((o) => html`<li>${avatar(o.nick, `${room.jid}/${o.nick}`, 24)}<span>${o.nick}</span>
-          <span class="muted">${o.role}${o.affiliation !== 'none' ? ` · ${o.affiliation}` : ''}</span></li>`)}</ul>
-      </section>`;
+      <cc-chat-composer .session=${s} .conv=${conv} @cc-sent=${this.onSent}></cc-chat-composer>
+      ${this.actions.dialog()}`;
   }
 
   private renderRow(r: Row) {
     if ('day' in r) return html`<div class="row"><span class="day" role="separator">${dayLabel(r.day, this.lang)}</span></div>`;
     const m = r.m;
     if (m.system) return html`<div class="row"><span class="system">${m.body}</span></div>`;
-    const status = m.direction === 'out' ? STATUS_TEXT[m.status] : '';
-    return html`<div class="row">
-      ${r.showNick ? html`<span class="nick">${m.nick}</span>` : nothing}
-      <div class="msg ${m.direction} ${m.status}" part="message" data-status=${m.status}>
-        <span class="body">${m.body}</span>
-        <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, this.lang)}</time>${status ? html` · <span class="state">${status}</span>` : nothing}</span>
-      </div>
-    </div>`;
+    const s = this.session!;
+    const conv = this.conv!;
+    const me = ownReactor(s, conv);
+    const respond = !!refOf(conv, m);
+    return renderMessage(m, {
+      lang: this.lang, showNick: r.showNick, nameOf: this.nameOf,
+      replied: m.reply ? findReplied(conv, m) : undefined,
+      reactions: countReactions(m.reactions, me),
+      mentioned: conv.kind === 'room' && mentionsMe(m, conv.jid, me, s.connection.bare),
+      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m),
+      expanded: this.expanded.has(m.key), flash: this.flashKey === m.key,
+      picker: this.actions.popupFor(m),
+      on: {
+        action: this.actions.run,
+        react: (msg, emoji) => toggleReaction(s, conv, msg, emoji),
+        jump: (msg) => void this.jump(msg),
+        expand: (msg) => { this.expanded.add(msg.key); this.requestUpdate(); },
+        key: this.onMessageKey,
+        flashed: () => { this.flashKey = ''; },
+      },
+    });
   }
 }

@@ -3,10 +3,12 @@
 import { define } from '../define.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
+import { ChatComposer } from './composer.js';
 import { NewChat } from './new-chat.js';
 import { ProfileCard } from './profile-card.js';
 
 define('cc-chat-list', ChatList);
 define('cc-chat-view', ChatView);
+define('cc-chat-composer', ChatComposer);
 define('cc-chat-new', NewChat);
 define('cc-profile-card', ProfileCard);

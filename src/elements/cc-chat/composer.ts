@@ -1,0 +1,258 @@
+// The message composer: a growing multi-line box (Enter sends, Shift+Enter breaks the line), a draft
+// per conversation, replying and editing, @mentions of room occupants, and the emoji picker.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { Conversation } from '../../core/conversation.js';
+import { canEdit, correct, sendText } from '../../core/message-actions.js';
+import { mentionQuery } from '../../core/protocol/mentions.js';
+import type { ChatMessage } from '../../core/protocol/message.js';
+import type { Session } from '../../core/session.js';
+import { sharedStyles } from './shared-styles.js';
+
+interface Draft {
+  text: string;
+  mode?: { kind: 'reply' | 'edit'; key: string };
+}
+
+/** Drafts live as long as the conversation does (the session), so switching back finds them. */
+const drafts = new WeakMap<Conversation, Draft>();
+const MAX_HEIGHT = 160;
+const growsByItself = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content');
+
+let picker: Promise<typeof import('./emoji-picker.js')> | undefined;
+
+/** @fires cc-sent - A message (or correction) went out. */
+export class ChatComposer extends LitElement {
+  static override styles = [sharedStyles, css`
+    :host { display: block; border-top: 1px solid var(--cc-border); position: relative; }
+    form { display: flex; gap: var(--cc-space); padding: var(--cc-space); align-items: flex-end; }
+    textarea { flex: 1; resize: none; min-height: 38px; max-height: ${MAX_HEIGHT}px; field-sizing: content; overflow-y: auto; }
+    .banner { display: flex; gap: 8px; align-items: center; padding: 6px var(--cc-space) 0; font-size: 12px; }
+    .banner .what { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; border-inline-start: 3px solid var(--cc-accent); padding-inline-start: 6px; }
+    .popup { position: absolute; bottom: 100%; inset-inline-start: var(--cc-space); z-index: 3; background: var(--cc-bg); border: 1px solid var(--cc-border);
+      border-radius: 8px; box-shadow: 0 4px 16px rgb(0 0 0 / 0.2); }
+    ul.popup { list-style: none; margin: 0; padding: 4px 0; min-width: 160px; max-height: 200px; overflow: auto; }
+    li[role='option'] { padding: 4px 10px; cursor: pointer; }
+    li[aria-selected='true'] { background: var(--cc-accent); color: var(--cc-accent-contrast); }
+    .emoji { inset-inline-start: auto; inset-inline-end: var(--cc-space); }
+    emoji-picker { --border-size: 0; --num-columns: 8; height: 320px; width: min(340px, 90vw); }
+    .error { color: var(--cc-error); padding: 8px; }
+  `];
+
+  @property({ attribute: false }) session?: Session;
+  @property({ attribute: false }) conv?: Conversation;
+  @state() private mode: { kind: 'reply' | 'edit'; m: ChatMessage } | null = null;
+  @state() private suggestions: string[] = [];
+  @state() private active = 0;
+  @state() private emoji: 'closed' | 'loading' | 'open' | 'failed' = 'closed';
+  @state() private dataSource = '';
+  @query('textarea') private box?: HTMLTextAreaElement;
+
+  override focus() {
+    this.box?.focus();
+  }
+
+  startReply(m: ChatMessage) {
+    this.setMode({ kind: 'reply', m });
+  }
+
+  startEdit(m: ChatMessage) {
+    if (!this.conv || !canEdit(this.conv, m)) return;
+    this.setMode({ kind: 'edit', m });
+    this.value = m.body;
+  }
+
+  private setMode(mode: ChatComposer['mode']) {
+    this.mode = mode;
+    this.saveDraft();
+    this.updateComplete.then(() => this.focus());
+  }
+
+  private get value() {
+    return this.box?.value ?? '';
+  }
+
+  private set value(v: string) {
+    if (!this.box) return;
+    this.box.value = v;
+    this.grow();
+    this.saveDraft();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('conv')) {
+      this.suggestions = [];
+      this.emoji = this.emoji === 'open' ? 'closed' : this.emoji;
+      const d = this.conv ? drafts.get(this.conv) : undefined;
+      const m = d?.mode && this.conv?.$messages.get().find((x) => x.key === d.mode!.key);
+      this.mode = m ? { kind: d!.mode!.kind, m } : null;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>) {
+    if (changed.has('conv') && this.box) {
+      this.box.value = (this.conv && drafts.get(this.conv)?.text) ?? '';
+      this.grow();
+    }
+  }
+
+  private saveDraft() {
+    if (!this.conv) return;
+    drafts.set(this.conv, { text: this.value, mode: this.mode ? { kind: this.mode.kind, key: this.mode.m.key } : undefined });
+  }
+
+  /** Browsers without `field-sizing` grow the box by script. */
+  private grow() {
+    const ta = this.box;
+    if (!ta || growsByItself) return;
+    ta.style.height = 'auto';
+    ta.style.height = `${Math.min(ta.scrollHeight + 2, MAX_HEIGHT)}px`;
+  }
+
+  private onInput = () => {
+    this.grow();
+    this.saveDraft();
+    if (this.conv) this.session?.typing(this.conv.jid);
+    this.suggest();
+  };
+
+  /** Occupants whose nick starts with the `@word` before the caret. */
+  private suggest() {
+    const ta = this.box;
+    const room = this.conv?.kind === 'room' ? this.session?.rooms.$rooms.get()[this.conv.jid] : undefined;
+    const q = ta && room ? mentionQuery(ta.value.slice(0, ta.selectionStart)) : null;
+    const prefix = q?.prefix.toLowerCase() ?? '';
+    this.suggestions = q && room ? Object.keys(room.occupants).filter((n) => n !== room.nick && n.toLowerCase().startsWith(prefix)).sort().slice(0, 8) : [];
+    this.active = 0;
+  }
+
+  private pickMention(nick: string) {
+    const ta = this.box;
+    const q = ta && mentionQuery(ta.value.slice(0, ta.selectionStart));
+    if (!ta || !q) return;
+    ta.setRangeText(`@${nick} `, q.start, ta.selectionStart, 'end');
+    this.suggestions = [];
+    this.onInput();
+    ta.focus();
+  }
+
+  private onKeyDown = (e: KeyboardEvent) => {
+    if (e.isComposing) return;
+    if (this.suggestions.length) {
+      const n = this.suggestions.length;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        this.active = (this.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        this.pickMention(this.suggestions[this.active]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        this.suggestions = [];
+        return;
+      }
+    }
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      this.send();
+    } else if (e.key === 'Escape' && this.mode) {
+      e.stopPropagation();
+      this.cancelMode();
+    } else if (e.key === 'ArrowUp' && !this.value && this.conv) {
+      // As in most messengers: up in an empty box edits your last message.
+      const last = [...this.conv.$messages.get()].reverse().find((m) => m.direction === 'out' && !m.system && !m.retracted);
+      if (last && canEdit(this.conv, last)) {
+        e.preventDefault();
+        this.startEdit(last);
+      }
+    }
+  };
+
+  private cancelMode() {
+    const editing = this.mode?.kind === 'edit';
+    this.mode = null;
+    if (editing) this.value = '';
+    this.saveDraft();
+    this.focus();
+  }
+
+  private send(e?: Event) {
+    e?.preventDefault();
+    const text = this.value.trim();
+    const s = this.session;
+    const conv = this.conv;
+    if (!text || !s || !conv) return;
+    if (this.mode?.kind === 'edit') correct(s, conv, this.mode.m, text);
+    else sendText(s, conv, text, this.mode?.kind === 'reply' ? this.mode.m : undefined);
+    this.mode = null;
+    this.suggestions = [];
+    this.value = '';
+    this.dispatchEvent(new CustomEvent('cc-sent', { bubbles: true, composed: true }));
+  }
+
+  private async toggleEmoji() {
+    if (this.emoji === 'open' || this.emoji === 'failed') {
+      this.emoji = 'closed';
+      return;
+    }
+    this.emoji = 'loading';
+    try {
+      this.dataSource = (await (picker ??= import('./emoji-picker.js'))).emojiData;
+      this.emoji = 'open';
+      await this.updateComplete;
+      // The picker focuses its search box when it has rendered; until then keep focus sensible.
+      (this.renderRoot.querySelector('emoji-picker') as HTMLElement | null)?.focus();
+    } catch (err) {
+      picker = undefined;
+      console.warn('cc: could not load the emoji picker', err);
+      this.emoji = 'failed';
+    }
+  }
+
+  private onEmoji = (e: Event) => {
+    const unicode = (e as CustomEvent<{ unicode?: string }>).detail.unicode;
+    const ta = this.box;
+    if (!unicode || !ta) return;
+    ta.setRangeText(unicode, ta.selectionStart, ta.selectionEnd, 'end');
+    this.emoji = 'closed';
+    this.onInput();
+    ta.focus();
+  };
+
+  private onPopupKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    this.emoji = 'closed';
+    this.renderRoot.querySelector<HTMLElement>('.emoji-btn')?.focus();
+  };
+
+  override render() {
+    const mode = this.mode;
+    const open = this.suggestions.length > 0;
+    return html`
+      ${mode ? html`<div class="banner" part="composer-banner">
+        <span class="what">${mode.kind === 'edit' ? 'Editing your message' : `Replying to ${mode.m.nick ?? this.nameOf(mode.m.from)}: ${mode.m.body.slice(0, 120)}`}</span>
+        <button class="icon" aria-label="Cancel" title="Cancel" @click=${() => this.cancelMode()}>✕</button></div>` : nothing}
+      ${open ? html`<ul class="popup" role="listbox" id="mentions" aria-label="Mention someone">
+        ${this.suggestions.map((n, i) => html`<li role="option" id=${`mention-${i}`} aria-selected=${i === this.active}
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.pickMention(n)}>${n}</li>`)}</ul>` : nothing}
+      ${this.emoji === 'open' || this.emoji === 'failed' ? html`<div class="popup emoji" role="dialog" aria-label="Choose an emoji" @keydown=${this.onPopupKey}>
+        ${this.emoji === 'failed' ? html`<p class="error" role="alert">The emoji picker could not be loaded.</p>`
+          : html`<emoji-picker .dataSource=${this.dataSource} @emoji-click=${this.onEmoji}></emoji-picker>`}</div>` : nothing}
+      <form part="composer" @submit=${this.send}>
+        <textarea aria-label="Message" rows="1" placeholder="Write a message…" @keydown=${this.onKeyDown} @input=${this.onInput}
+          @click=${() => this.suggest()} aria-controls=${open ? 'mentions' : nothing} aria-activedescendant=${open ? `mention-${this.active}` : nothing}></textarea>
+        <button class="icon emoji-btn" type="button" aria-label="Emoji" title="Emoji" aria-expanded=${this.emoji === 'open'}
+          ?disabled=${this.emoji === 'loading'} @click=${() => this.toggleEmoji()}>😊</button>
+        <button class="btn primary" type="submit">Send</button>
+      </form>`;
+  }
+
+  private nameOf(jid: string) {
+    return this.session?.contacts.name(jid) ?? jid;
+  }
+}

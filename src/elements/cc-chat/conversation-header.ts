@@ -1,0 +1,86 @@
+// The top of an open conversation: who it is with (presence, last seen) or the room (subject, size),
+// and the room's tools and occupants list.
+import { css, html, nothing } from 'lit';
+import type { RoomState } from '../../core/rooms.js';
+import type { Session } from '../../core/session.js';
+import { avatar } from '../ui/avatar.js';
+import { ago } from '../ui/format.js';
+
+const SHOW_TEXT: Record<string, string> = { chat: 'online', available: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
+
+export interface HeaderContext {
+  session: Session;
+  jid: string;
+  room?: RoomState;
+  lang: string;
+  showBack: boolean;
+  occupantsOpen: boolean;
+  back(): void;
+  toggleOccupants(): void;
+  roomAction(kind: 'subject' | 'invite' | 'leave'): void;
+}
+
+export function renderHeader(c: HeaderContext) {
+  const name = c.room?.name ?? c.session.contacts.name(c.jid);
+  return html`
+    <header part="header">
+      ${c.showBack ? html`<button class="icon" aria-label="Back" @click=${c.back}>←</button>` : nothing}
+      ${avatar(name, c.jid, 36, c.room ? undefined : c.session.avatars.$urls.get()[c.jid])}
+      <div class="who">
+        <span class="name">${name}</span>
+        <span class="sub muted">${c.room ? roomLine(c.room) : presence(c)}</span>
+      </div>
+      <slot name="actions"></slot>
+      ${c.room ? html`<button class="icon" aria-label="Occupants" aria-expanded=${c.occupantsOpen} @click=${c.toggleOccupants}>👥</button>` : nothing}
+    </header>
+    ${c.room && c.occupantsOpen ? roomPanel(c, c.room) : nothing}`;
+}
+
+function presence(c: HeaderContext) {
+  const p = c.session.$presence.get()[c.jid];
+  const show = p?.show ?? 'offline';
+  const text = show === 'offline' && p?.lastSeen ? `last seen ${ago(p.lastSeen, c.lang)}` : SHOW_TEXT[show];
+  return html`<span class="dot" data-show=${show} aria-hidden="true"></span><span class="presence">${text}${p?.status ? ` — ${p.status}` : ''}</span>`;
+}
+
+function roomLine(room: RoomState) {
+  const count = Object.keys(room.occupants).length;
+  return html`<span class="subject">${room.subject || (room.joined ? `${count} in the room` : 'Joining…')}</span>`;
+}
+
+function roomPanel(c: HeaderContext, room: RoomState) {
+  const list = Object.values(room.occupants).sort((a, b) => a.nick.localeCompare(b.nick));
+  return html`<div class="roomtools">
+      <button class="btn" @click=${() => c.roomAction('subject')}>Change subject</button>
+      <button class="btn" @click=${() => c.roomAction('invite')}>Invite</button>
+      <button class="btn" @click=${() => c.roomAction('leave')}>Leave room</button>
+    </div>
+    <section class="occupants" aria-label="Occupants list">
+      <ul>${list.map((o) => html`<li>${avatar(o.nick, `${room.jid}/${o.nick}`, 24)}<span>${o.nick}</span>
+        <span class="muted">${o.role}${o.affiliation !== 'none' ? ` · ${o.affiliation}` : ''}</span></li>`)}</ul>
+    </section>`;
+}
+
+/** Room tools (they ask with the browser's prompt for now). */
+export async function roomAction(s: Session, room: string, kind: 'subject' | 'invite' | 'leave', left: () => void) {
+  if (kind === 'leave') {
+    await s.rooms.leave(room);
+    left();
+    return;
+  }
+  const value = prompt(kind === 'subject' ? 'New subject' : 'Invite (address, e.g. name@example.com)')?.trim();
+  if (!value) return;
+  if (kind === 'subject') await s.rooms.setSubject(room, value);
+  else await s.rooms.invite(room, value);
+}
+
+export const headerStyles = css`
+  header { display: flex; align-items: center; gap: var(--cc-space); padding: var(--cc-space) calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); min-height: 56px; }
+  header .who { flex: 1; min-width: 0; display: flex; flex-direction: column; }
+  header .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  header .sub { display: flex; gap: 6px; align-items: center; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+  .occupants { border-bottom: 1px solid var(--cc-border); padding: var(--cc-space) calc(var(--cc-space) * 1.5); max-height: 40%; overflow: auto; }
+  .occupants ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
+  .occupants li { display: flex; gap: 8px; align-items: center; }
+  .roomtools { display: flex; gap: 6px; flex-wrap: wrap; padding: 6px calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); }
+`;

@@ -1,0 +1,179 @@
+// What message actions open: the reaction choices (with the full emoji picker one step away) and
+// the confirmation before deleting a message for everyone; and the controller that runs them.
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { Conversation } from '../../core/conversation.js';
+import { canDelete, moderate, retract, toggleReaction } from '../../core/message-actions.js';
+import type { ChatMessage } from '../../core/protocol/message.js';
+import type { Session } from '../../core/session.js';
+import type { MessageAction } from './message-item.js';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
+export interface ReactionPopup {
+  /** The full picker, once its chunk has loaded (its data source), or null for the quick choices. */
+  dataSource: string | null;
+  pick(emoji: string): void;
+  more(): void;
+  close(): void;
+}
+
+export function renderReactionPopup(p: ReactionPopup) {
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    p.close();
+  };
+  return html`<div class="react-popup" role="dialog" aria-label="Reactions" @keydown=${onKey}>
+    ${p.dataSource
+      ? html`<emoji-picker .dataSource=${p.dataSource} @emoji-click=${(e: CustomEvent<{ unicode?: string }>) => e.detail.unicode && p.pick(e.detail.unicode)}></emoji-picker>`
+      : html`${QUICK_REACTIONS.map((e) => html`<button class="icon" aria-label=${e} @click=${() => p.pick(e)}>${e}</button>`)}
+        <button class="icon" aria-label="More emoji" title="More emoji" @click=${p.more}>＋</button>`}
+  </div>`;
+}
+
+export interface DeleteDialog {
+  m: ChatMessage | null;
+  /** Deleting someone else's message as a room moderator. */
+  moderating: boolean;
+  error: string;
+  confirm(reason: string): void;
+  cancel(): void;
+}
+
+export function renderDeleteDialog(d: DeleteDialog) {
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const reason = (e.currentTarget as HTMLFormElement).querySelector('input')?.value.trim() ?? '';
+    d.confirm(reason);
+  };
+  return html`<dialog class="confirm" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
+    ${d.m ? html`<form @submit=${submit}>
+      <h2 id="confirm-title">${d.moderating ? 'Delete this message for everyone in the room?' : 'Delete this message for everyone?'}</h2>
+      <p class="muted">Clients that do not support deleting may keep showing it.</p>
+      ${d.moderating ? html`<label>Reason (optional) <input type="text" maxlength="200"></label>` : nothing}
+      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
+      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>Cancel</button>
+        <button class="btn primary" type="submit">Confirm</button></div>
+    </form>` : nothing}
+  </dialog>`;
+}
+
+export interface ActionsHost extends ReactiveControllerHost, HTMLElement {
+  readonly session?: Session;
+  readonly conversation?: Conversation;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  startReply(m: ChatMessage): void;
+  startEdit(m: ChatMessage): void;
+  focusMessage(key: string, inner?: string): Promise<void>;
+  focusComposer(): void;
+  showNotice(text: string): void;
+}
+
+/** The state of the reaction popup and the delete confirmation of one conversation view. */
+export class MessageActions implements ReactiveController {
+  private reacting: { key: string; dataSource: string | null } | null = null;
+  private deleting: { m: ChatMessage; error: string } | null = null;
+
+  constructor(private readonly host: ActionsHost) {
+    host.addController(this);
+  }
+
+  hostUpdated() {
+    const dialog = this.host.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm');
+    if (dialog && !!this.deleting !== dialog.open) {
+      if (this.deleting) dialog.showModal();
+      else dialog.close();
+    }
+  }
+
+  reset() {
+    this.reacting = this.deleting = null;
+    this.host.requestUpdate();
+  }
+
+  run = (kind: MessageAction, m: ChatMessage) => {
+    const { session, conversation } = this.host;
+    if (!session || !conversation) return;
+    if (kind === 'react') this.reacting = this.reacting?.key === m.key ? null : { key: m.key, dataSource: null };
+    else if (kind === 'reply') this.host.startReply(m);
+    else if (kind === 'edit') this.host.startEdit(m);
+    else if (kind === 'delete' && canDelete(session, conversation, m)) this.deleting = { m, error: '' };
+    this.host.requestUpdate();
+    if (kind === 'react' && this.reacting) this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('.react-popup button')?.focus());
+  };
+
+  /** The reaction popup when it is open on `m`. */
+  popupFor(m: ChatMessage) {
+    const r = this.reacting;
+    const { session, conversation } = this.host;
+    if (r?.key !== m.key || !session || !conversation) return null;
+    return renderReactionPopup({
+      dataSource: r.dataSource,
+      pick: (emoji) => {
+        toggleReaction(session, conversation, m, emoji);
+        this.closeReactions(m);
+      },
+      more: () => void this.moreReactions(),
+      close: () => this.closeReactions(m),
+    });
+  }
+
+  private closeReactions(m: ChatMessage) {
+    this.reacting = null;
+    this.host.requestUpdate();
+    void this.host.focusMessage(m.key, '[aria-label="React"]');
+  }
+
+  private async moreReactions() {
+    try {
+      const { emojiData } = await import('./emoji-picker.js');
+      if (this.reacting) this.reacting = { ...this.reacting, dataSource: emojiData };
+      this.host.requestUpdate();
+    } catch {
+      this.host.showNotice('The emoji picker could not be loaded.');
+    }
+  }
+
+  dialog() {
+    const d = this.deleting;
+    return renderDeleteDialog({
+      m: d?.m ?? null, moderating: d?.m.direction === 'in', error: d?.error ?? '',
+      confirm: (reason) => void this.confirmDelete(reason),
+      cancel: () => {
+        this.deleting = null;
+        this.host.requestUpdate();
+        if (d) void this.host.focusMessage(d.m.key);
+      },
+    });
+  }
+
+  private async confirmDelete(reason: string) {
+    const d = this.deleting;
+    const { session, conversation } = this.host;
+    if (!d || !session || !conversation) return;
+    if (d.m.direction === 'out') retract(session, conversation, d.m);
+    else {
+      try {
+        await moderate(session, conversation, d.m, reason);
+      } catch (e) {
+        this.deleting = { ...d, error: (e as Error).message };
+        this.host.requestUpdate();
+        return;
+      }
+    }
+    this.deleting = null;
+    this.host.requestUpdate();
+    this.host.focusComposer();
+  }
+}
+
+export const popupStyles = css`
+  .react-popup { position: absolute; top: 14px; inset-inline-end: 6px; z-index: 3; display: flex; flex-wrap: wrap; gap: 2px; padding: 4px;
+    background: var(--cc-bg); color: var(--cc-fg); border: 1px solid var(--cc-border); border-radius: 10px; box-shadow: 0 4px 16px rgb(0 0 0 / 0.2); }
+  .react-popup emoji-picker { --border-size: 0; --num-columns: 7; height: 300px; width: min(300px, 80vw); }
+  dialog.confirm { border: 1px solid var(--cc-border); border-radius: var(--cc-radius); background: var(--cc-bg); color: var(--cc-fg); max-width: 340px; }
+  dialog.confirm h2 { font-size: 15px; margin: 0 0 6px; }
+  dialog.confirm label { display: grid; gap: 4px; margin: 8px 0; font-size: 13px; }
+  dialog.confirm .buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top: 8px; }
+  dialog.confirm .error { color: var(--cc-error); }
+`;

@@ -1,0 +1,200 @@
+// A hostile peer: a real second client sends the hostile corpus as message bodies and hostile
+// stanzas (actions on unknown or foreign messages, forged moderation, malformed replies and
+// reactions, huge payloads), in 1:1 and in a room with a hostile nickname. Nothing runs (the page's
+// canary window.__pwned stays unset, no dialog opens), everything shows as text, and the widget
+// keeps working.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { client, xml } from '@xmpp/client';
+import { hostile } from '../support/hostile.mjs';
+import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+
+/** @type {import('playwright-core').Browser} */ let browser;
+/** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
+const open = [];
+
+before(async () => {
+  [browser, web] = await Promise.all([launchBrowser(), startStaticServer()]);
+});
+after(async () => {
+  await Promise.all(open.map((o) => o.ctx.close().catch(() => {})));
+  await browser?.close();
+  await web?.close();
+});
+
+const LONG_TEXT = 3000;
+const SID = 'urn:xmpp:sid:0';
+
+async function xmppAs(account, t) {
+  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('evil') });
+  x.on('error', () => {});
+  await x.start();
+  // @xmpp/client 0.14 resets its count of received stanzas when <enabled/> is processed, which can
+  // be after stanzas that followed it; the server then drops the stream for a wrong ack. Wait.
+  await until(() => x.streamManagement.enabled, 'stream management enabled');
+  t.after(() => x.stop().catch(() => {}));
+  return x;
+}
+
+/** `p`, or a failure naming what did not happen within `ms`. */
+const within = (p, what, ms = 15000) => Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timed out waiting for ${what}`)), ms).unref())]);
+
+const ping = (x) => x.iqCaller.request(xml('iq', { type: 'get', to: stack.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+
+/** Watches the page: dialogs, uncaught errors, and the canary. */
+async function openWatched(me, attrs) {
+  const o = await openAs(browser, web.origin, me, attrs);
+  open.push(o);
+  o.dialogs = [];
+  o.page.on('dialog', (d) => { o.dialogs.push(d.message()); void d.dismiss(); });
+  return o;
+}
+
+/**
+ * Scrolls the whole log from the bottom to the top, checking every rendered message on the way:
+ * only text and styling elements, links only to allowed schemes. Returns the texts seen.
+ */
+async function sweep(page) {
+  const seen = new Set();
+  for (let step = 0; step < 2000; step++) {
+    const r = await page.locator('cc-chat-view').evaluate((view) => {
+      const root = view.shadowRoot;
+      const allowed = new Set(['SPAN', 'STRONG', 'EM', 'S', 'CODE', 'PRE', 'BLOCKQUOTE', 'A', 'BUTTON', 'DIV', 'TIME', 'P']);
+      const bad = [];
+      for (const el of root.querySelectorAll('.log .msg *')) {
+        if (!allowed.has(el.tagName)) bad.push(el.tagName);
+        if (el.tagName === 'A' && !/^(https?|mailto|xmpp):/.test(el.getAttribute('href') ?? '')) bad.push(`a href=${el.getAttribute('href')}`);
+        for (const a of el.getAttributeNames()) if (/^on/i.test(a) || a === 'style' || a === 'src') bad.push(`${el.tagName} ${a}`);
+      }
+      const texts = [...root.querySelectorAll('.log .msg .body')].map((b) => b.textContent);
+      const log = root.querySelector('.log');
+      const top = log.scrollTop;
+      log.scrollTop = Math.max(0, top - log.clientHeight * 0.7);
+      return { bad, texts, done: top === 0 };
+    });
+    assert.deepEqual(r.bad, []);
+    for (const t of r.texts) seen.add(t);
+    if (r.done) break;
+    await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+  }
+  return seen;
+}
+
+/** What the log shows for a body: the text itself (CR normalised), shortened when very long. */
+const shown = (s) => {
+  const t = s.replace(/\r\n?/g, '\n');
+  return t.length > LONG_TEXT ? `${t.slice(0, LONG_TEXT)}…` : t;
+};
+/** Bodies whose shown text equals their source (block quotes and code fences drop their markers). */
+const plain = hostile.filter((s) => !/^[>`]/m.test(s) && !/(^|\n)```/.test(s));
+
+describe('a hostile peer in a 1:1 conversation', () => {
+  it('bodies and stanzas show as text, run nothing, and change nothing they may not', async (t) => {
+    const alice = newAccount('alice');
+    const eve = newAccount('eve');
+    await befriend(alice, eve);
+    const a = await openWatched(alice, { mode: 'embedded', with: eve.jid });
+    const box = a.page.getByRole('textbox', { name: 'Message' });
+    await until(() => a.page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'alice online');
+    const x = await xmppAs(eve, t);
+    await x.send(xml('presence'));
+    await ping(x);
+    // Eve learns the id of alice's message as any recipient does.
+    const got = new Promise((res) => x.on('stanza', (s) => s.is('message') && s.getChildText('body') === 'alice says hi' && res(s)));
+    await box.fill('alice says hi');
+    await box.press('Enter');
+    const aliceMsg = await within(got, 'eve receiving alice’s message');
+    const aliceId = aliceMsg.getChild('origin-id', SID)?.attrs.id ?? aliceMsg.attrs.id;
+    const to = alice.jid;
+    const send = (...children) => x.send(xml('message', { to, type: 'chat', id: unique('e') }, ...children));
+
+    for (const body of hostile) await send(xml('body', {}, body));
+    // Actions on alice's message (not eve's to change) and on messages that do not exist.
+    await send(xml('body', {}, 'pwned'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: aliceId }));
+    await send(xml('retract', { xmlns: 'urn:xmpp:message-retract:1', id: aliceId }), xml('body', {}, 'fallback'));
+    await send(xml('apply-to', { xmlns: 'urn:xmpp:fasten:0', id: aliceId }, xml('moderated', { xmlns: 'urn:xmpp:message-moderate:0', by: 'x' }, xml('retract', { xmlns: 'urn:xmpp:message-retract:0' }))));
+    await send(xml('body', {}, '<img src=x onerror=window.__pwned=1>'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'no-such-id' }));
+    await send(xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: 'no-such-id' }, xml('reaction', {}, '👍')));
+    await send(xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: aliceId },
+      ...hostile.slice(0, 40).map((h) => xml('reaction', {}, h)), ...Array.from({ length: 500 }, (_, i) => xml('reaction', {}, String.fromCodePoint(0x1f300 + i)))));
+    await send(xml('reactions', { xmlns: 'urn:xmpp:reactions:0' }, xml('reaction', {}, '👍')));
+    const quote = '> <script>window.__pwned=1</script>\n';
+    await send(xml('body', {}, `${quote}reply to nothing`), xml('reply', { xmlns: 'urn:xmpp:reply:0', id: 'no-such-id', to: '<svg onload=window.__pwned=1>' }),
+      xml('fallback', { xmlns: 'urn:xmpp:fallback:0', for: 'urn:xmpp:reply:0' }, xml('body', { start: '0', end: String(quote.length) })));
+    await send(xml('body', {}, 'bad fallback range'), xml('reply', { xmlns: 'urn:xmpp:reply:0', id: aliceId }),
+      xml('fallback', { xmlns: 'urn:xmpp:fallback:0', for: 'urn:xmpp:reply:0' }, xml('body', { start: '-5', end: '99999' })));
+    await send(xml('retracted', { xmlns: 'urn:xmpp:message-retract:1', id: 'x' }));
+    await send(xml('body', {}, 'mention'), xml('reference', { xmlns: 'urn:xmpp:reference:0', type: 'mention', uri: 'javascript:window.__pwned=1', begin: '0', end: '7' }));
+    // Just under the server's stanza size limit (256 KiB), escaped.
+    await send(xml('body', {}, `huge ${'<b>x</b>'.repeat(10000)}`));
+    await send(xml('body', {}, 'last from eve'));
+    await ping(x);
+
+    const last = a.page.locator('cc-chat-view .msg .body').getByText('last from eve', { exact: true });
+    await last.waitFor();
+    const seen = await sweep(a.page);
+    for (const s of plain) assert.ok(seen.has(shown(s)), `shown as text: ${JSON.stringify(s.slice(0, 80))}`);
+    assert.ok(seen.has('alice says hi'), 'alice’s message is neither corrected nor deleted by eve');
+    assert.ok(!seen.has('pwned'));
+    assert.ok(seen.has('reply to nothing') && seen.has('bad fallback range'));
+    // Eve's junk reactions: only the single emoji were kept, at most 20.
+    const chips = await a.page.locator('cc-chat-view .msg').filter({ hasText: 'alice says hi' }).locator('.chip').count();
+    assert.ok(chips <= 20, `${chips} reaction chips`);
+
+    // Still working: alice writes, eve receives; the huge message opens on demand.
+    const echo = new Promise((res) => x.on('stanza', (s) => s.is('message') && s.getChildText('body') === 'still here' && res(true)));
+    await box.fill('still here');
+    await box.press('Enter');
+    await within(echo, 'eve receiving “still here”');
+    assert.equal(await a.page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(a.dialogs, []);
+    assert.deepEqual(a.errors, []);
+  });
+});
+
+describe('a hostile occupant in a room', () => {
+  it('a hostile nick, forged moderation and retractions of others change nothing and run nothing', async (t) => {
+    const alice = newAccount('alice');
+    const eve = newAccount('eve');
+    const room = `xss-${unique('r')}@conference.${stack.domain}`.toLowerCase();
+    const x = await xmppAs(eve, t);
+    const nick = '<img src=x onerror=window.__pwned=1>"\'';
+    const joined = new Promise((res) => x.on('stanza', (s) => s.is('presence') && s.attrs.from === `${room}/${nick}` && res(true)));
+    await x.send(xml('presence', { to: `${room}/${nick}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
+    await within(joined, 'eve in the room');
+    const a = await openWatched(alice, { mode: 'embedded', room });
+    const box = a.page.getByRole('textbox', { name: 'Message' });
+    const alicesSid = new Promise((res) => x.on('stanza', (s) => s.is('message') && s.getChildText('body') === 'alice in the room' && res(s.getChild('stanza-id', SID)?.attrs.id)));
+    await until(async () => (await a.page.locator('cc-chat-view header .subject').textContent())?.includes('in the room'), 'alice joined');
+    await box.fill('alice in the room');
+    await box.press('Enter');
+    const sid = await within(alicesSid, 'alice’s room message at eve');
+    assert.ok(sid, 'the room gives stanza-ids');
+    const send = (...children) => x.send(xml('message', { to: room, type: 'groupchat', id: unique('e') }, ...children));
+    await send(xml('body', {}, hostile[2]));
+    await send(xml('retract', { xmlns: 'urn:xmpp:message-retract:1', id: sid }, xml('moderated', { xmlns: 'urn:xmpp:message-moderate:1', by: `${room}/alice` })));
+    await send(xml('apply-to', { xmlns: 'urn:xmpp:fasten:0', id: sid }, xml('moderated', { xmlns: 'urn:xmpp:message-moderate:0', by: room }, xml('retract', { xmlns: 'urn:xmpp:message-retract:0' }))));
+    await send(xml('body', {}, 'taken over'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: sid }));
+    await send(xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: sid }, xml('reaction', {}, '<script>window.__pwned=1</script>'), xml('reaction', {}, '🔥')));
+    await send(xml('subject', {}, '<svg onload=window.__pwned=1>'));
+    await send(xml('body', {}, 'done'));
+    await ping(x);
+
+    const msgs = a.page.locator('cc-chat-view .msg');
+    await msgs.locator('.body').getByText('done', { exact: true }).waitFor();
+    const mine = msgs.filter({ hasText: 'alice in the room' });
+    assert.equal(await mine.locator('.body').textContent(), 'alice in the room');
+    assert.equal(await mine.locator('.edited').count(), 0);
+    await mine.getByRole('button', { name: /^🔥 1: / }).waitFor();
+    assert.equal(await mine.locator('.chip').count(), 1);
+    await a.page.locator('cc-chat-view .row .nick').getByText(nick, { exact: true }).first().waitFor();
+    await a.page.locator('cc-chat-view header .subject').getByText('<svg onload=window.__pwned=1>').waitFor();
+    await sweep(a.page);
+    await box.fill('still fine');
+    await box.press('Enter');
+    await msgs.locator('.body').getByText('still fine', { exact: true }).waitFor();
+    assert.equal(await a.page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(a.dialogs, []);
+    assert.deepEqual(a.errors, []);
+  });
+});

@@ -36,6 +36,18 @@ describe('size budget', () => {
     assert.ok(size('chunks/lazy-2.js') > 25 * 1024);
   });
 
+  it('counts the service worker apart, and one language catalog of several', () => {
+    const dir = fixture({ eager: 5, lazy: 20 });
+    const blob = (/** @type {number} */ kb) => `export default "${randomBytes(kb * 1024).toString('base64')}";\n`;
+    writeFileSync(join(dir, 'cc-sw.js'), blob(6));
+    writeFileSync(join(dir, 'chunks/de-AbCd1234.js'), blob(2));
+    writeFileSync(join(dir, 'chunks/fr-EfGh5678.js'), blob(3));
+    const m = measure(dir);
+    const size = (/** @type {string} */ f) => m.files.find((x) => x.file === f)?.gzip ?? 0;
+    assert.equal(m.serviceWorker, size('cc-sw.js'));
+    assert.equal(m.total, size('cc.js') + size('chunks/eager-1.js') + size('chunks/lazy-2.js') + size('chunks/fr-EfGh5678.js'));
+  });
+
   it('passes a bundle within both limits', () => {
     const dir = fixture({ eager: 10, lazy: 30 });
     assert.deepEqual(check(measure(dir)), []);

@@ -35,7 +35,7 @@ export class ChatComposer extends LitElement {
     li[role='option'] { padding: 4px 10px; cursor: pointer; }
     li[aria-selected='true'] { background: var(--cc-accent); color: var(--cc-accent-contrast); }
     .emoji { inset-inline-start: auto; inset-inline-end: var(--cc-space); }
-    emoji-picker { --border-size: 0; --num-columns: 8; height: 320px; width: min(340px, 90vw); }
+    cc-emoji-picker { height: 320px; width: min(340px, 90vw); }
     .error { color: var(--cc-error); padding: 8px; }
   `];
 
@@ -205,7 +205,7 @@ export class ChatComposer extends LitElement {
       this.emoji = 'open';
       await this.updateComplete;
       // The picker focuses its search box when it has rendered; until then keep focus sensible.
-      (this.renderRoot.querySelector('emoji-picker') as HTMLElement | null)?.focus();
+      (this.renderRoot.querySelector('cc-emoji-picker') as HTMLElement | null)?.focus();
     } catch (err) {
       picker = undefined;
       console.warn('cc: could not load the emoji picker', err);
@@ -242,7 +242,7 @@ export class ChatComposer extends LitElement {
           @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.pickMention(n)}>${n}</li>`)}</ul>` : nothing}
       ${this.emoji === 'open' || this.emoji === 'failed' ? html`<div class="popup emoji" role="dialog" aria-label="Choose an emoji" @keydown=${this.onPopupKey}>
         ${this.emoji === 'failed' ? html`<p class="error" role="alert">The emoji picker could not be loaded.</p>`
-          : html`<emoji-picker .dataSource=${this.dataSource} @emoji-click=${this.onEmoji}></emoji-picker>`}</div>` : nothing}
+          : html`<cc-emoji-picker .dataSource=${this.dataSource} @emoji-click=${this.onEmoji}></cc-emoji-picker>`}</div>` : nothing}
       <form part="composer" @submit=${this.send}>
         <textarea aria-label="Message" rows="1" placeholder="Write a message…" @keydown=${this.onKeyDown} @input=${this.onInput}
           @click=${() => this.suggest()} aria-controls=${open ? 'mentions' : nothing} aria-activedescendant=${open ? `mention-${this.active}` : nothing}></textarea>

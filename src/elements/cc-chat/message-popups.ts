@@ -25,7 +25,7 @@ export function renderReactionPopup(p: ReactionPopup) {
   };
   return html`<div class="react-popup" role="dialog" aria-label="Reactions" @keydown=${onKey}>
     ${p.dataSource
-      ? html`<emoji-picker .dataSource=${p.dataSource} @emoji-click=${(e: CustomEvent<{ unicode?: string }>) => e.detail.unicode && p.pick(e.detail.unicode)}></emoji-picker>`
+      ? html`<cc-emoji-picker .dataSource=${p.dataSource} @emoji-click=${(e: CustomEvent<{ unicode?: string }>) => e.detail.unicode && p.pick(e.detail.unicode)}></cc-emoji-picker>`
       : html`${QUICK_REACTIONS.map((e) => html`<button class="icon" aria-label=${e} @click=${() => p.pick(e)}>${e}</button>`)}
         <button class="icon" aria-label="More emoji" title="More emoji" @click=${p.more}>＋</button>`}
   </div>`;
@@ -170,7 +170,7 @@ export class MessageActions implements ReactiveController {
 export const popupStyles = css`
   .react-popup { position: absolute; top: 14px; inset-inline-end: 6px; z-index: 3; display: flex; flex-wrap: wrap; gap: 2px; padding: 4px;
     background: var(--cc-bg); color: var(--cc-fg); border: 1px solid var(--cc-border); border-radius: 10px; box-shadow: 0 4px 16px rgb(0 0 0 / 0.2); }
-  .react-popup emoji-picker { --border-size: 0; --num-columns: 7; height: 300px; width: min(300px, 80vw); }
+  .react-popup cc-emoji-picker { height: 300px; width: min(300px, 80vw); }
   dialog.confirm { border: 1px solid var(--cc-border); border-radius: var(--cc-radius); background: var(--cc-bg); color: var(--cc-fg); max-width: 340px; }
   dialog.confirm h2 { font-size: 15px; margin: 0 0 6px; }
   dialog.confirm label { display: grid; gap: 4px; margin: 8px 0; font-size: 13px; }

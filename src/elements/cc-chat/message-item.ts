@@ -124,7 +124,7 @@ export const messageStyles = [styledTextStyles, css`
   @keyframes cc-flash { from { outline: 3px solid var(--cc-accent); outline-offset: 2px; } to { outline: 3px solid transparent; outline-offset: 2px; } }
   .body { display: block; white-space: pre-wrap; unicode-bidi: isolate; overflow: hidden; }
   .body.deleted { font-style: italic; }
-  .meta { display: block; font-size: 11px; opacity: 0.85; text-align: end; }
+  .meta { display: block; font-size: 11px; text-align: end; }
   .quote { display: flex; flex-direction: column; align-items: flex-start; width: 100%; text-align: start; margin-bottom: 4px; padding: 2px 8px;
     border: 0; border-inline-start: 3px solid currentColor; border-radius: 4px; background: color-mix(in srgb, currentColor 10%, transparent); font-size: 12px; }
   .quote .qwho { font-weight: 600; }

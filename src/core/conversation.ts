@@ -49,8 +49,9 @@ export class Conversation {
   }
 
   async loadOlder(max = 50): Promise<void> {
-    if (this.$complete.get() || this.oldest === undefined) return;
-    await this.loadPage(this.oldest, max);
+    if (this.$complete.get()) return;
+    // Nothing from the archive yet (what is shown came live or from the recent list): start at the newest page.
+    await this.loadPage(this.oldest ?? '', max);
   }
 
   private async loadPage(before: string, max: number) {

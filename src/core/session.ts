@@ -339,7 +339,7 @@ export class Session {
   private deliver(conv: Conversation, msg: ChatMessage) {
     if (this.fromBlocked(msg)) return;
     const before = conv.$messages.get().length;
-    conv.store.add([msg]);
+    conv.store.add([msg], conv.kind === 'room' && msg.direction === 'out' ? 'newest' : 'auto');
     if (msg.direction !== 'in' || conv.$messages.get().length === before) return;
     if (this.active === conv.jid) this.markRead(conv);
     else {

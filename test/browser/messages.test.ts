@@ -115,4 +115,15 @@ describe('mergeMessages with overlapping batches', () => {
     const batch = [msg({ stanzaId: 's1', timestamp: 1000 }), msg({ originId: 'o1', id: 'o1', stanzaId: 's2', from: me, direction: 'out', timestamp: 1000 }), msg({ stanzaId: 's3', timestamp: 1000 })];
     expect(mergeMessages([own], batch).map((m) => m.stanzaId)).to.deep.equal(['s1', 's2', 's3']);
   });
+
+  it('moves our message to where the room echoed it, after what arrived meanwhile', () => {
+    const own = msg({ originId: 'o1', id: 'o1', from: 'r@x/me', direction: 'out', timestamp: 10, status: 'sent' });
+    const theirs = msg({ stanzaId: 's1', from: 'r@x/bob', timestamp: 20 });
+    const echo = msg({ originId: 'o1', id: 'o1', stanzaId: 's2', from: 'r@x/me', direction: 'out', timestamp: 21 });
+    const list = mergeMessages(mergeMessages([own], [theirs]), [echo], 'newest');
+    expect(list.map((m) => m.from)).to.deep.equal(['r@x/bob', 'r@x/me']);
+    expect(list[1]).to.include({ stanzaId: 's2', status: 'sent' });
+    const settled = mergeMessages(list, [echo], 'newest');
+    expect(settled).to.equal(list);
+  });
 });

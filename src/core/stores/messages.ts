@@ -29,11 +29,19 @@ function combine(old: ChatMessage, incoming: ChatMessage): ChatMessage {
  * sender and origin-id/id) is updated in place rather than added again. A new message that comes in
  * the same batch before a known one goes right before it (archive batches are in archive order, and
  * archive times have one-second resolution, so many tie); a page of `older` history goes in front;
- * anything else is placed by timestamp, keeping arrival order for equal times.
+ * anything else is placed by timestamp, keeping arrival order for equal times. `newest` is for what
+ * the server has just routed (a room's echo of our message): it goes after everything already shown,
+ * wherever the local copy was, so everyone in the room sees the same order.
  * Returns `list` itself when nothing changed.
  */
-export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: 'older' | 'auto' = 'auto'): readonly ChatMessage[] {
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: 'older' | 'auto' | 'newest' = 'auto'): readonly ChatMessage[] {
   if (incoming.length === 0) return list;
+  if (position === 'newest') {
+    const merged = mergeMessages(list, incoming);
+    const moved = merged.filter((x) => incoming.some((m) => sameMessage(x, m)));
+    const result = [...merged.filter((x) => !moved.includes(x)), ...moved];
+    return result.every((x, i) => x === merged[i]) ? merged : result;
+  }
   const out = list.slice();
   let changed = false;
   const byKey = new Map<string, number>();
@@ -97,7 +105,7 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
 export interface MessageStore {
   $messages: ReadableAtom<readonly ChatMessage[]>;
-  add(messages: readonly ChatMessage[], position?: 'older' | 'auto'): void;
+  add(messages: readonly ChatMessage[], position?: 'older' | 'auto' | 'newest'): void;
   update(key: string, patch: Partial<ChatMessage>): void;
   /** Applies `patch` to every message matching `pred`, in one store update. */
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;

@@ -2,7 +2,7 @@
 // composer. Messages can be walked with the arrow keys; each shows its actions when focused or hovered.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { Conversation } from '../../core/conversation.js';
 import { canDelete, canEdit, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
 import { mentionsMe } from '../../core/protocol/mentions.js';
@@ -35,11 +35,12 @@ export class ChatView extends LitElement {
   @property({ type: Boolean }) showBack = false;
   @property({ attribute: false }) override lang = '';
   @state() private showOccupants = false;
-  @state() private pin: { index: number; block: 'start' | 'end' } | null = null;
+  /** Where the list keeps its scroll position: the end (following), a row kept in place, or a row shown. */
+  @state() private pin: { index: number; block: 'start' | 'end' | 'center' | 'nearest' } | null = null;
   @state() private flashKey = '';
   @state() private notice = '';
   @query('cc-chat-composer') private composer?: ChatComposer;
-  @query('.log') private log?: HTMLElement & VirtualizerHostElement;
+  @query('.log') private log?: HTMLElement;
   private conv?: Conversation;
   private unsubs: (() => void)[] = [];
   private rows: Row[] = [];
@@ -172,7 +173,6 @@ export class ChatView extends LitElement {
       const target = findReplied(conv, m);
       if (target) return this.reveal(target.key);
       if (conv.$complete.get() || i >= MAX_JUMP_PAGES || this.conv !== conv) break;
-      const before = conv.$messages.get().length;
       // Scrolling may be loading a page already: wait for it rather than skip ours.
       await new Promise<void>((r) => {
         if (!conv.$loading.get()) return r();
@@ -181,7 +181,6 @@ export class ChatView extends LitElement {
         });
       });
       await conv.loadOlder();
-      if (conv.$messages.get().length === before && !conv.$complete.get()) break;
     }
     if (this.conv === conv) this.notice = 'The quoted message is not in the history any more.';
   }
@@ -190,16 +189,27 @@ export class ChatView extends LitElement {
     await this.updateComplete;
     const i = this.rows.findIndex((r) => r.key === key);
     if (i < 0) return;
-    this.pin = null;
-    this.atBottom = false;
-    this.log?.[virtualizerRef]?.element(i)?.scrollIntoView({ block: 'center' });
     this.flashKey = key;
-    this.focusMessage(key);
+    await this.showRow(i, 'center');
+  }
+
+  /** Scrolls row `i` into view (the list may first have to estimate, render and measure it) and focuses it. */
+  private async showRow(i: number, block: 'center' | 'nearest') {
+    const key = this.rows[i]?.key;
+    if (!key) return;
+    this.atBottom = false;
+    const pin = { index: i, block };
+    this.pin = pin;
+    await this.focusMessage(key);
+    // Shown: from here on the user scrolls freely.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (this.pin === pin) this.pin = null;
+    }));
   }
 
   /** Focuses a message (or a control in it) once the virtual list has rendered it. */
   async focusMessage(key: string, inner?: string) {
-    for (let tries = 0; tries < 10; tries++) {
+    for (let frames = 0; frames < 60; frames++) {
       await this.updateComplete;
       const el = this.renderRoot.querySelector<HTMLElement>(`.msg[data-key="${CSS.escape(key)}"]`);
       const target = inner ? el?.querySelector<HTMLElement>(inner) : el;
@@ -221,9 +231,7 @@ export class ChatView extends LitElement {
     const to = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: msgRows.length - 1 }[e.key];
     if (to !== undefined && msgRows[to]) {
       e.preventDefault();
-      const key = msgRows[to].key;
-      this.log?.[virtualizerRef]?.element(this.rows.findIndex((r) => r.key === key))?.scrollIntoView({ block: 'nearest' });
-      void this.focusMessage(key);
+      void this.showRow(this.rows.findIndex((r) => r.key === msgRows[to].key), 'nearest');
     }
   };
 

@@ -221,6 +221,10 @@ export class CallEngine implements RoomCallHost {
     return this.session.connection;
   }
 
+  get memberships() {
+    return this.session.memberships;
+  }
+
   configure(o: CallOptions) {
     this.options = { ...this.options, ...o };
   }
@@ -460,7 +464,6 @@ export class CallEngine implements RoomCallHost {
   // ---------------------------------------------------------------- incoming stanzas
 
   private onStanza(s: Element): boolean {
-    if (this.room?.onStanza(s)) return true;
     if (!s.is('message')) return false;
     const msg = parseJmi(s, this.conn.bare, this.conn.jid);
     if (!msg) return false;

@@ -9,6 +9,7 @@ import { Blocking } from './blocking.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
+import { Memberships } from './memberships.js';
 import { Mutes } from './mutes.js';
 import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
 import type { ArchivedStanza } from './protocol/mam.js';
@@ -35,6 +36,8 @@ export class Session {
   readonly connection: Connection;
   readonly contacts: Contacts;
   readonly rooms: Rooms;
+  /** Room memberships shared by the chat, room calls and boards of this session. */
+  readonly memberships: Memberships;
   readonly disco: Disco;
   readonly avatars: Avatars;
   readonly mutes: Mutes;
@@ -65,7 +68,8 @@ export class Session {
     });
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
-    this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
+    this.memberships = new Memberships(this.connection);
+    this.rooms = new Rooms(this.connection, this.memberships, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
       (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
     this.connection.onStanza((s) => (s.is('message') ? this.onMessage(s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));

@@ -4,7 +4,7 @@
 import type { Session } from '../core/session.js';
 import type { Element } from '../core/xmpp.js';
 import { parseIceAttribute, parseServices, servicesRequest, type IceServer } from './extdisco.js';
-import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from './jmi.js';
+import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from '../core/protocol/jmi.js';
 import {
   jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate, transportInfo,
   type JingleRequest,
@@ -258,6 +258,7 @@ export class CallEngine implements RoomCallHost {
   async send(s: Element) {
     try {
       await this.conn.send(s);
+      this.session.callLog.sent(s);
     } catch {
       this.outbox.push(s);
     }

@@ -56,10 +56,14 @@ export async function openCall(browser, url) {
   };
 }
 
-/** Totals over the call's peer connections, read through the element's getStats(). */
-export function callStats(page) {
-  return page.evaluate(async () => {
-    const reports = await document.querySelector('cc-call').getStats();
+/**
+ * Totals over the call's peer connections, read through the element's getStats(). `host`: the element
+ * whose shadow root holds the cc-call (cc-chat's docked one), else the page's own cc-call.
+ */
+export function callStats(page, host) {
+  return page.evaluate(async (h) => {
+    const el = h ? document.querySelector(h).shadowRoot.querySelector('cc-call') : document.querySelector('cc-call');
+    const reports = await el.getStats();
     const t = { framesDecoded: 0, audioBytesSent: 0, videoBytesSent: 0, audioBytesReceived: 0, videoBytesReceived: 0, relay: false };
     for (const r of reports) {
       const byId = new Map();
@@ -76,7 +80,7 @@ export function callStats(page) {
       });
     }
     return t;
-  });
+  }, host);
 }
 
 /**

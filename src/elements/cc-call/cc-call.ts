@@ -47,6 +47,7 @@ const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off
  * @cssprop --cc-danger - Colour of the hang-up button.
  * @cssprop --cc-call-width - Width of the docked panel.
  * @cssprop --cc-z-index - Stacking level in full screen.
+ * @cssprop --cc-call-stage-max-height - Cap on the video area's height when docked (not in full screen).
  */
 export class CcCall extends CcElement {
   static override styles = callStyles;
@@ -76,11 +77,12 @@ export class CcCall extends CcElement {
   private clock?: ReturnType<typeof setInterval>;
   private sinkId = '';
 
-  /** Calls `jid` (default: the `with` attribute). */
-  async call(jid = this.with, opts: { video?: boolean } = {}): Promise<void> {
+  /** Calls `jid` (default: the `with` attribute); with `room: true`, joins the group call of room `jid`. */
+  async call(jid = this.with, opts: { video?: boolean; room?: boolean } = {}): Promise<void> {
     if (!this.engine) return;
     try {
-      if (this.room && !jid) await this.engine.call(this.room, { video: opts.video ?? this.video, room: true });
+      if (opts.room && jid) await this.engine.call(jid, { video: opts.video ?? this.video, room: true });
+      else if (this.room && !jid) await this.engine.call(this.room, { video: opts.video ?? this.video, room: true });
       else if (jid) await this.engine.call(jid, { video: opts.video ?? this.video });
     } catch (e) {
       this.emit('cc-error', { code: 'call', message: String((e as Error).message ?? e) });

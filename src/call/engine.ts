@@ -6,10 +6,11 @@ import type { Element } from '../core/xmpp.js';
 import { parseIceAttribute, parseServices, servicesRequest, type IceServer } from './extdisco.js';
 import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from '../core/protocol/jmi.js';
 import {
-  jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate, transportInfo,
+  jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate,
   type JingleRequest,
 } from './jingle-session.js';
-import { JNS, answerSetup, parseSdp, parseSdpCandidate, sdpCandidate, toSdp, type Candidate, type Role, type SessionModel } from './sdp-jingle.js';
+import { Peer } from './peer.js';
+import { JNS, type Role } from './sdp-jingle.js';
 import { createCallStore, isLive, type CallView, type EndReason, type Quality, type RemoteParticipant } from './store.js';
 import { RoomCall, type RoomCallHost } from './room.js';
 
@@ -24,161 +25,6 @@ export interface CallOptions {
 
 const DEFAULT_ANSWER_TIMEOUT = 60_000;
 const STATS_INTERVAL = 2000;
-const DISCONNECT_GRACE = 2500;
-
-/** One RTCPeerConnection with one remote device, and its Jingle session. */
-class Peer {
-  readonly pc: RTCPeerConnection;
-  /** Local candidates gathered before our description was sent. */
-  private held: { mid: string; c: Candidate }[] = [];
-  /** Remote candidates that came before the remote description. */
-  private early: { mid: string; c: Candidate }[] = [];
-  signalled = false;
-  remoteModel?: SessionModel;
-  localModel?: SessionModel;
-  stream: MediaStream | null = null;
-  private disconnectTimer?: ReturnType<typeof setTimeout>;
-  private restarting = false;
-  closed = false;
-
-  constructor(
-    private readonly engine: CallEngine,
-    readonly sid: string,
-    public remote: string,
-    readonly role: Role,
-    readonly name: string,
-    config: RTCConfiguration,
-  ) {
-    this.pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    this.pc.onicecandidate = (e) => {
-      const line = e.candidate?.candidate;
-      if (!line) return;
-      const c = parseSdpCandidate(line);
-      if (!c) return;
-      const mid = e.candidate!.sdpMid ?? this.localModel?.contents[0]?.name ?? '0';
-      if (!this.signalled) this.held.push({ mid, c });
-      else this.sendCandidates([{ mid, c }]);
-    };
-    this.pc.ontrack = (e) => {
-      this.stream ??= e.streams[0] ?? new MediaStream();
-      if (!this.stream.getTracks().includes(e.track)) this.stream.addTrack(e.track);
-      this.engine.peersChanged();
-    };
-    this.pc.onconnectionstatechange = () => this.onState();
-  }
-
-  private onState() {
-    const s = this.pc.connectionState;
-    clearTimeout(this.disconnectTimer);
-    if (s === 'connected') this.restarting = false;
-    if (s === 'failed') void this.restartIce();
-    // A short drop often heals by itself; if it does not, restart ICE.
-    if (s === 'disconnected') this.disconnectTimer = setTimeout(() => void this.restartIce(), DISCONNECT_GRACE);
-    this.engine.peersChanged();
-  }
-
-  /** Offerer side (the Jingle initiator restarts; XEP-0176 §6): fresh credentials via transport-info. */
-  async restartIce() {
-    if (this.closed || this.role !== 'initiator' || this.restarting || !this.signalled) return;
-    if (this.pc.signalingState !== 'stable') return;
-    this.restarting = true;
-    const offer = await this.pc.createOffer({ iceRestart: true });
-    await this.pc.setLocalDescription(offer);
-    const model = parseSdp(this.pc.localDescription!.sdp, { author: 'initiator' });
-    this.localModel = model;
-    // Candidates of the new generation follow as transport-info, as usual.
-    void this.engine.sendIq(transportInfo(this.remote, this.sid, model.contents.map((c) => ({ ...c, transport: { ...c.transport, candidates: [] } }))));
-  }
-
-  /** A transport-info with new ICE credentials: the other side restarted ICE. */
-  async onRestart(req: JingleRequest) {
-    const byName = new Map(req.model.contents.map((c) => [c.name, c.transport]));
-    const remote = this.remoteModel!;
-    for (const c of remote.contents) {
-      const t = byName.get(c.name) ?? byName.get(remote.contents[0]!.name);
-      if (t) c.transport = { ...c.transport, ufrag: t.ufrag, pwd: t.pwd, fingerprint: t.fingerprint ?? c.transport.fingerprint, candidates: t.candidates };
-    }
-    if (this.role === 'responder') {
-      await this.pc.setRemoteDescription({ type: 'offer', sdp: toSdp(remote, { author: 'initiator', version: Date.now() % 1e9 }) });
-      await this.pc.setLocalDescription(await this.pc.createAnswer());
-      const model = parseSdp(this.pc.localDescription!.sdp, { author: 'responder', creator: 'initiator' });
-      this.localModel = model;
-      await this.engine.sendIq(transportInfo(this.remote, this.sid, model.contents.map((c) => ({ ...c, transport: { ...c.transport, candidates: [] } }))));
-    } else if (this.pc.signalingState === 'have-local-offer') {
-      for (const c of remote.contents) if (c.transport.fingerprint?.setup === 'actpass') c.transport.fingerprint.setup = 'active';
-      await this.pc.setRemoteDescription({ type: 'answer', sdp: toSdp(remote, { author: 'responder', version: Date.now() % 1e9 }) });
-    }
-  }
-
-  /** Our description as a Jingle model, with the candidates gathered so far inside it. */
-  takeLocalModel(author: Role): SessionModel {
-    const model = parseSdp(this.pc.localDescription!.sdp, { author, creator: 'initiator' });
-    for (const c of model.contents) c.transport.candidates = [];
-    // With BUNDLE every candidate belongs to the first content's transport.
-    const first = model.contents[0];
-    for (const h of this.held) {
-      const target = model.contents.find((c) => c.name === h.mid) ?? first;
-      target?.transport.candidates.push(h.c);
-    }
-    this.held = [];
-    this.localModel = model;
-    return model;
-  }
-
-  private sendCandidates(list: { mid: string; c: Candidate }[]) {
-    const model = this.localModel;
-    if (!model) return;
-    const byMid = new Map<string, Candidate[]>();
-    for (const { mid, c } of list) byMid.set(mid, [...(byMid.get(mid) ?? []), c]);
-    const contents = [...byMid].map(([mid, cands]) => {
-      const content = model.contents.find((c) => c.name === mid) ?? model.contents[0]!;
-      return { name: content.name, creator: content.creator, transport: { ufrag: content.transport.ufrag, pwd: content.transport.pwd, candidates: cands } };
-    });
-    void this.engine.sendIq(transportInfo(this.remote, this.sid, contents));
-  }
-
-  async addRemoteCandidates(req: JingleRequest) {
-    for (const content of req.model.contents) {
-      for (const c of content.transport.candidates) {
-        if (!this.pc.remoteDescription) this.early.push({ mid: content.name, c });
-        else await this.addCandidate(content.name, c);
-      }
-    }
-  }
-
-  private async addCandidate(mid: string, c: Candidate) {
-    const mids = this.remoteModel?.contents.map((x) => x.name) ?? [];
-    const sdpMid = mids.includes(mid) ? mid : mids[0] ?? mid;
-    await this.pc.addIceCandidate({ candidate: sdpCandidate(c), sdpMid }).catch((e) => console.warn('cc-call: candidate refused', e));
-  }
-
-  async applyRemote(type: 'offer' | 'answer', model: SessionModel) {
-    this.remoteModel = model;
-    if (type === 'answer') {
-      // Interop: an answer must take a DTLS role; treat a (wrong) actpass as active.
-      for (const c of model.contents) if (c.transport.fingerprint?.setup === 'actpass') c.transport.fingerprint.setup = answerSetup('actpass');
-    }
-    const sdp = toSdp(model, { author: type === 'offer' ? 'initiator' : 'responder' });
-    await this.pc.setRemoteDescription({ type, sdp });
-    const early = this.early;
-    this.early = [];
-    for (const e of early) await this.addCandidate(e.mid, e.c);
-    for (const content of model.contents) {
-      for (const c of content.transport.candidates) await this.addCandidate(content.name, c);
-    }
-  }
-
-  close() {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.disconnectTimer);
-    this.pc.onicecandidate = null;
-    this.pc.ontrack = null;
-    this.pc.onconnectionstatechange = null;
-    this.pc.close();
-    this.stream?.getTracks().forEach((t) => t.stop());
-  }
-}
 
 type Pending = { kind: 'jmi'; msg: JmiMessage } | { kind: 'initiate'; req: JingleRequest };
 
@@ -223,6 +69,11 @@ export class CallEngine implements RoomCallHost {
 
   get memberships() {
     return this.session.memberships;
+  }
+
+  /** PeerHost: whether signalling can go out now. */
+  get online() {
+    return this.conn.online;
   }
 
   configure(o: CallOptions) {
@@ -468,9 +319,23 @@ export class CallEngine implements RoomCallHost {
     if (!s.is('message')) return false;
     const msg = parseJmi(s, this.conn.bare, this.conn.jid);
     if (!msg) return false;
+    if (!this.firstTime(`jmi ${msg.carbon ?? ''} ${msg.from} ${msg.action} ${msg.id}`)) return true;
     void this.onJmi(msg);
     return true;
   }
+
+  /**
+   * A resumed stream (XEP-0198) replays what we had not acknowledged yet, so the same propose or
+   * session-accept can arrive twice; acting twice would ring again or break the session.
+   */
+  private firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > 500) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+
+  private readonly seen = new Set<string>();
 
   private async onJmi(m: JmiMessage) {
     const v = this.$call.get();
@@ -540,6 +405,8 @@ export class CallEngine implements RoomCallHost {
   private async onJingle(iq: Element): Promise<Element | true> {
     const req = parseJingleIq(iq);
     if (!req) return jingleError('bad-request');
+    // Answered already (the first copy's result may be what got lost): acknowledge, do nothing.
+    if (!this.firstTime(`iq ${req.from} ${req.id}`)) return true;
     if (req.action === 'session-initiate') {
       void this.onInitiate(req);
       return true;
@@ -551,12 +418,9 @@ export class CallEngine implements RoomCallHost {
       case 'session-accept':
         void p.applyRemote('answer', req.model).then(() => this.peersChanged()).catch((e) => this.fail(e));
         break;
-      case 'transport-info': {
-        const fresh = req.model.contents.some((c) => c.transport.ufrag && p.remoteModel && c.transport.ufrag !== p.remoteModel.contents.find((x) => x.name === c.name)?.transport.ufrag);
-        if (fresh && p.remoteModel) void p.onRestart(req).catch((e) => console.warn('cc-call: ICE restart failed', e));
-        else void p.addRemoteCandidates(req);
+      case 'transport-info':
+        void p.onTransportInfo(req).catch((e) => console.warn('cc-call: transport-info failed', e));
         break;
-      }
       case 'session-terminate':
         if (this.room) this.dropPeer(p);
         else this.end(req.reason === 'busy' ? 'busy' : req.reason === 'decline' ? 'declined' : 'remote-hangup');

@@ -114,8 +114,19 @@ export class CcCall extends CcElement {
     this.watch(this.engine.$call, (v) => this.onCall(v));
   }
 
+  override connectedCallback() {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
+  }
+
+  /** A headset plugged in or out during a call: the pickers follow. */
+  private onDeviceChange = () => {
+    if (this.engine?.$call.get()?.state === 'active') void this.loadDevices();
+  };
+
   override disconnectedCallback() {
     super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     this.unring?.();
     this.unring = undefined;
     this.tones.dispose();
@@ -224,7 +235,10 @@ export class CcCall extends CcElement {
   }
 
   private renderCall(v: CallView) {
-    const status = v.state === 'ringing' ? (v.remoteRinging ? 'Ringing…' : 'Calling…') : v.state === 'connecting' ? 'Connecting…' : clock(durationOf(v));
+    // A dropped media path is being restored (ICE restart): say so rather than let the clock run on a frozen picture.
+    const lost = v.state === 'active' && v.remotes.some((r) => r.connection === 'disconnected' || r.connection === 'failed');
+    const status = v.state === 'ringing' ? (v.remoteRinging ? 'Ringing…' : 'Calling…') : v.state === 'connecting' ? 'Connecting…'
+      : lost ? 'Reconnecting…' : clock(durationOf(v));
     const showVideo = v.video;
     return html`<div class="panel ${this.full ? 'full' : ''}" part="panel">
       <div class="bar">
@@ -263,7 +277,9 @@ export class CcCall extends CcElement {
 
   private renderDevices(v: CallView) {
     const of = (kind: MediaDeviceKind) => this.devices.filter((d) => d.kind === kind);
-    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId}>${d.label || `${d.kind} ${i + 1}`}</option>`;
+    // The devices in use are those of the live tracks (the browser's default until one is picked).
+    const using = new Set([...(v.local?.getTracks() ?? [])].map((t) => t.getSettings().deviceId).concat(this.sinkId));
+    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId} ?selected=${using.has(d.deviceId)}>${d.label || `${d.kind} ${i + 1}`}</option>`;
     const speakers = of('audiooutput');
     return html`<div class="devices">
       <label for="mic">Microphone</label>

@@ -273,8 +273,9 @@ export class CallEngine implements RoomCallHost {
     const t = this.screenTrack;
     if (!t) return;
     this.screenTrack = null;
-    t.stop();
+    // Swap first, stop after: the other side gets no gap without pictures.
     for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(this.cameraTrack);
+    t.stop();
     if (isLive(this.$call.get())) this.update({ sharing: false, local: this.refreshLocal() });
   }
 
@@ -291,9 +292,6 @@ export class CallEngine implements RoomCallHost {
       const track = (kind === 'audio' ? s.getAudioTracks() : s.getVideoTracks())[0];
       if (!track) return;
       const old = kind === 'audio' ? this.audioTrack : this.cameraTrack;
-      old?.stop();
-      if (old) this.local.removeTrack(old);
-      this.local.addTrack(track);
       if (kind === 'audio') {
         this.audioTrack = track;
         track.enabled = !v.muted;
@@ -302,6 +300,10 @@ export class CallEngine implements RoomCallHost {
         this.cameraTrack = track;
         if (!this.screenTrack) for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(track);
       }
+      // The old device goes only once the senders have the new one: no gap on the other side.
+      old?.stop();
+      if (old) this.local.removeTrack(old);
+      this.local.addTrack(track);
       this.update({ local: this.refreshLocal() });
     } catch (e) {
       this.update({ notice: `Could not switch device: ${errorText(e)}` });

@@ -68,7 +68,7 @@ export function callStats(page, host) {
   return page.evaluate(async (h) => {
     const el = h ? document.querySelector(h).shadowRoot.querySelector('cc-call') : document.querySelector('cc-call');
     const reports = await el.getStats();
-    const t = { framesDecoded: 0, audioBytesSent: 0, videoBytesSent: 0, audioBytesReceived: 0, videoBytesReceived: 0, relay: false, frameWidth: 0, ufrag: '' };
+    const t = { framesDecoded: 0, audioBytesSent: 0, videoBytesSent: 0, audioBytesReceived: 0, videoBytesReceived: 0, relay: false, frameWidth: 0, frameHeight: 0, ufrag: '' };
     for (const r of reports) {
       const byId = new Map();
       r.forEach((s) => byId.set(s.id, s));
@@ -77,6 +77,7 @@ export function callStats(page, host) {
           t.framesDecoded += s.framesDecoded ?? 0;
           t.videoBytesReceived += s.bytesReceived ?? 0;
           t.frameWidth = s.frameWidth ?? t.frameWidth;
+          t.frameHeight = s.frameHeight ?? t.frameHeight;
         }
         if (s.type === 'transport') t.ufrag = s.iceLocalUsernameFragment ?? '';
         if (s.type === 'inbound-rtp' && s.kind === 'audio') t.audioBytesReceived += s.bytesReceived ?? 0;

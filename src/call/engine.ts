@@ -502,7 +502,18 @@ export class CallEngine implements RoomCallHost {
     this.update({ local: this.local, notice });
     const rc = new RoomCall(this, room, this.session.config.nick ?? this.conn.bare.split('@')[0]!, video);
     this.room = rc;
-    const result = await rc.join();
+    let result;
+    try {
+      result = await rc.join();
+    } catch (e) {
+      // Not let in (members-only, banned, no answer): say so instead of connecting forever.
+      if (this.room === rc) this.room = undefined;
+      if (this.isCurrent(id)) {
+        this.update({ notice: `Could not join the call: ${errorText(e)}` });
+        this.end('failed');
+      }
+      return;
+    }
     if (!this.isCurrent(id)) return;
     if (result.full) {
       this.room = undefined;

@@ -66,10 +66,10 @@ export class RoomCall {
     this.hold = hold;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([hold.ready(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('no answer')), JOIN_TIMEOUT); })]);
-    } catch {
+      await Promise.race([hold.ready(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer from ${this.room}`)), JOIN_TIMEOUT); })]);
+    } catch (e) {
       await this.leave();
-      throw new Error(`could not enter ${this.room}`);
+      throw e;
     } finally {
       clearTimeout(timer);
     }

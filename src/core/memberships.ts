@@ -4,10 +4,10 @@
 // One MUC occupant per room also matters to the server: a second join from the same full JID under
 // another nick is a nick change, which would rename the chat under the user's feet.
 import type { Connection } from './connection.js';
-import { NS, xml, type Element } from './xmpp.js';
+import { joinError, joinPresence, leavePresence, occupantPresence } from './protocol/muc.js';
+import { NS, type Element } from './xmpp.js';
 
 const MUC_USER = `${NS.muc}#user`;
-const STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const JOIN_TIMEOUT = 20_000;
 const REJOIN_DELAY = 2000;
 const MAX_NICK_RETRIES = 3;
@@ -83,15 +83,13 @@ class Membership {
   }
 
   private sendJoin() {
-    void this.conn.send(xml('presence', { to: `${this.room}/${this.nick}` },
-      xml('x', { xmlns: NS.muc }, xml('history', { maxstanzas: '0' })),
-      ...this.extensions())).catch((e: Error) => this.fail(e.message));
+    void this.conn.send(joinPresence(this.room, this.nick, this.extensions())).catch((e: Error) => this.fail(e.message));
   }
 
   /** Tells the room about changed presence extensions. */
   announce() {
     if (this.state !== 'joined' || !this.conn.online) return;
-    void this.conn.send(xml('presence', { to: `${this.room}/${this.nick}` }, ...this.extensions())).catch(() => {});
+    void this.conn.send(occupantPresence(this.room, this.nick, this.extensions())).catch(() => {});
   }
 
   /** The stream came back: a resumed one kept us in; a new one left every room. */
@@ -109,7 +107,7 @@ class Membership {
     this.occupants.clear();
     for (const w of this.waiters.splice(0)) w.reject(new Error(`left ${this.room}`));
     if ((was === 'joined' || was === 'joining') && this.conn.online) {
-      await this.conn.send(xml('presence', { to: `${this.room}/${this.nick}`, type: 'unavailable' })).catch(() => {});
+      await this.conn.send(leavePresence(this.room, this.nick)).catch(() => {});
     }
   }
 
@@ -127,8 +125,8 @@ class Membership {
 
   onPresence(p: Element, nick: string) {
     const info: PresenceInfo = { nick, self: false, unavailable: p.attrs.type === 'unavailable' };
-    if (p.attrs.type === 'error') {
-      const cond = p.getChild('error')?.getChildElements().find((c) => c.attrs.xmlns === STANZAS)?.name ?? 'undefined-condition';
+    const cond = joinError(p);
+    if (cond) {
       info.error = cond;
       // Only an error to our join attempt concerns the membership; others (a refused presence update) pass by.
       if (this.state === 'joining' && nick === this.nick) {

@@ -9,9 +9,11 @@ import {
   jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate,
   type JingleRequest,
 } from './jingle-session.js';
+import { errorText, localMedia } from './media.js';
 import { Peer } from './peer.js';
+import { QualityMeter } from './quality.js';
 import { JNS, type Role } from './sdp-jingle.js';
-import { createCallStore, isLive, type CallView, type EndReason, type Quality, type RemoteParticipant } from './store.js';
+import { createCallStore, isLive, type CallView, type EndReason, type RemoteParticipant } from './store.js';
 import { RoomCall, type RoomCallHost } from './room.js';
 
 export interface CallOptions {
@@ -522,8 +524,13 @@ export class CallEngine implements RoomCallHost {
       return this.end('full');
     }
     this.update({ state: 'active', startedAt: Date.now() });
-    // The newcomer calls everyone already in the call; they accept calls from newcomers.
-    for (const occupant of result.inCall) void this.callOccupant(occupant, video);
+    for (const occupant of result.inCall) this.occupantInCall(occupant);
+  }
+
+  /** RoomCallHost: someone is in the room's call; if this pair's session is ours to start, start it. */
+  occupantInCall(occupant: string) {
+    const v = this.$call.get();
+    if (isLive(v) && this.room?.claim(occupant)) void this.callOccupant(occupant, v.video);
   }
 
   private async callOccupant(occupant: string, video: boolean) {
@@ -603,29 +610,12 @@ export class CallEngine implements RoomCallHost {
     return p.localModel?.contents.find((c) => c.media === kind)?.name;
   }
 
-  /** Gets the microphone (and camera); falls back to audio only, then to receive-only, with a notice. */
+  /** Gets the microphone (and camera), falling back to what the user allows, with a notice. */
   private async acquireMedia(video: boolean): Promise<string | undefined> {
-    const audio: MediaTrackConstraints | boolean = this.deviceIds.audio ? { deviceId: { exact: this.deviceIds.audio } } : true;
-    const cam: MediaTrackConstraints | boolean = this.deviceIds.video ? { deviceId: { exact: this.deviceIds.video } } : true;
-    let notice: string | undefined;
-    let stream: MediaStream | null = null;
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? cam : false });
-    } catch (e) {
-      if (video) {
-        try {
-          stream = await navigator.mediaDevices.getUserMedia({ audio });
-          notice = `Camera unavailable (${errorText(e)}): continuing with audio only.`;
-        } catch (e2) {
-          notice = `Microphone and camera unavailable (${errorText(e2)}): you can still hear and see the other side.`;
-        }
-      } else {
-        notice = `Microphone unavailable (${errorText(e)}): you can still hear the other side.`;
-      }
-    }
-    this.local = stream ?? new MediaStream();
-    this.audioTrack = this.local.getAudioTracks()[0] ?? null;
-    this.cameraTrack = this.local.getVideoTracks()[0] ?? null;
+    const { stream, notice } = await localMedia(video, this.deviceIds);
+    this.local = stream;
+    this.audioTrack = stream.getAudioTracks()[0] ?? null;
+    this.cameraTrack = stream.getVideoTracks()[0] ?? null;
     return notice;
   }
 
@@ -662,34 +652,13 @@ export class CallEngine implements RoomCallHost {
     this.statsTimer = setInterval(() => void this.sampleStats(), STATS_INTERVAL);
   }
 
-  private lastLoss = new Map<string, { lost: number; received: number }>();
+  private readonly quality = new QualityMeter();
 
-  /** Network quality from getStats(): round-trip time and packet loss of the worst peer. */
   private async sampleStats() {
     const v = this.$call.get();
     if (!isLive(v) || v.state !== 'active') return;
-    let worst: Quality = 'unknown';
-    const rank: Record<Quality, number> = { unknown: 0, good: 1, fair: 2, poor: 3 };
-    for (const p of this.peers.values()) {
-      if (p.pc.connectionState !== 'connected') continue;
-      const stats = await p.pc.getStats();
-      let rtt: number | undefined;
-      let lost = 0, received = 0;
-      stats.forEach((s) => {
-        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') rtt = s.currentRoundTripTime;
-        if (s.type === 'inbound-rtp') {
-          lost += s.packetsLost ?? 0;
-          received += s.packetsReceived ?? 0;
-        }
-      });
-      const prev = this.lastLoss.get(p.sid) ?? { lost: 0, received: 0 };
-      this.lastLoss.set(p.sid, { lost, received });
-      const dl = lost - prev.lost, dr = received - prev.received;
-      const loss = dl + dr > 0 ? dl / (dl + dr) : 0;
-      const q: Quality = (rtt ?? 0) > 0.4 || loss > 0.08 ? 'poor' : (rtt ?? 0) > 0.15 || loss > 0.02 ? 'fair' : 'good';
-      if (rank[q] > rank[worst]) worst = q;
-    }
-    if (worst !== v.quality && this.$call.get() === v) this.update({ quality: worst });
+    const q = await this.quality.sample([...this.peers.values()]);
+    if (q !== v.quality && this.$call.get() === v) this.update({ quality: q });
   }
 
   private fail(e: unknown) {
@@ -711,7 +680,7 @@ export class CallEngine implements RoomCallHost {
     this.pending = undefined;
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
-    this.lastLoss.clear();
+    this.quality.reset();
     this.releaseMedia();
     if (this.room) {
       const r = this.room;
@@ -720,14 +689,4 @@ export class CallEngine implements RoomCallHost {
     }
     this.$call.set({ ...v, state: 'ended', reason, endedAt: Date.now(), remotes: v.remotes.map((r) => ({ ...r, connection: 'closed' })) });
   }
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof DOMException) {
-    if (e.name === 'NotAllowedError') return 'permission denied';
-    if (e.name === 'NotFoundError') return 'no device found';
-    if (e.name === 'NotReadableError') return 'the device is in use';
-    return e.message || e.name;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,8 +1,9 @@
 // A call in a group room, as a mesh of pairwise Jingle sessions (up to 4 participants). Who is in
 // the call is told by room presence carrying a Muji element (XEP-0272); the call is announced in the
 // room with a Call Invite (XEP-0482). The room membership is the session's shared one (the chat or a
-// board in the same room are the same occupant). The newcomer initiates a session to everyone already in the
-// call; those accept sessions from occupants who joined after them.
+// board in the same room are the same occupant). Of each pair in the call, the occupant with the
+// greater JID initiates the session and the other accepts it: a rule both sides apply alike, so two
+// people joining at the same moment neither both call nor both wait.
 import type { Memberships, PresenceInfo, RoomHold } from '../core/memberships.js';
 import { xml, type Element } from '../core/xmpp.js';
 
@@ -16,6 +17,8 @@ export interface RoomCallHost {
   readonly conn: { send(el: Element): Promise<void> };
   /** The session's shared room memberships: the call is the same occupant as the chat and the board. */
   readonly memberships: Memberships;
+  /** An occupant we are to call (see `initiates`) is in the call. */
+  occupantInCall(occupant: string): void;
   occupantLeft(occupant: string): void;
   peersChanged(): void;
 }
@@ -37,8 +40,8 @@ export class RoomCall {
   private readonly occupants = new Map<string, Occupant>();
   private hold?: RoomHold;
   private joined = false;
-  /** Occupants that were in the call before we joined it: we call them, they never call us. */
-  private before = new Set<string>();
+  /** Occupants we have called (or are calling) since they joined the call. */
+  private readonly called = new Set<string>();
 
   constructor(private readonly host: RoomCallHost, readonly room: string, private readonly nick: string, private readonly video: boolean) {}
 
@@ -55,9 +58,21 @@ export class RoomCall {
     return occupant.slice(this.room.length + 1);
   }
 
-  /** Whether to accept a session from this occupant: only newcomers call us. */
+  /** Whether we start the session with this occupant (else we wait for theirs). */
+  initiates(occupant: string) {
+    return this.self > occupant;
+  }
+
+  /** Whether to accept a session from this occupant: one that it is theirs to start. */
   accepting(occupant: string) {
-    return this.joined && !this.before.has(occupant) && (this.occupants.get(occupant)?.inCall ?? true);
+    return this.joined && !this.initiates(occupant) && (this.occupants.get(occupant)?.inCall ?? true);
+  }
+
+  /** True once per occupant in the call that is ours to call. */
+  claim(occupant: string): boolean {
+    if (!this.joined || !this.initiates(occupant) || this.called.has(occupant)) return false;
+    this.called.add(occupant);
+    return true;
   }
 
   /** Enters the room (or uses the session's membership of it); when the call has room, announces ourselves in it. */
@@ -78,7 +93,6 @@ export class RoomCall {
     }
     const inCall = [...this.occupants].filter(([, o]) => o.inCall).map(([j]) => j);
     if (inCall.length >= MAX_PARTICIPANTS) return { full: true, count: inCall.length, inCall };
-    this.before = new Set(inCall);
     this.joined = true;
     hold.setExtension(xml('muji', { xmlns: MUJI_NS }));
     if (inCall.length === 0) await this.host.conn.send(callInvite(this.room, this.video));
@@ -98,13 +112,18 @@ export class RoomCall {
     const from = `${this.room}/${info.nick}`;
     if (info.unavailable) {
       this.occupants.delete(from);
+      this.called.delete(from);
       this.host.occupantLeft(from);
       return;
     }
     const inCall = !!p.getChild('muji', MUJI_NS);
     const was = this.occupants.get(from)?.inCall;
     this.occupants.set(from, { inCall });
-    if (was && !inCall) this.host.occupantLeft(from);
+    if (was && !inCall) {
+      this.called.delete(from);
+      this.host.occupantLeft(from);
+    }
+    if (inCall && !was) this.host.occupantInCall(from);
     this.host.peersChanged();
   }
 }

@@ -26,6 +26,13 @@ const stopUnlessCall = (e: CustomEvent<{ code?: string }>) => {
   if (e.detail?.code !== 'call') e.stopPropagation();
 };
 
+/** The focused element, looking into shadow roots. */
+function deepActive(): HTMLElement | undefined {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el instanceof HTMLElement ? el : undefined;
+}
+
 export class ChatExtras implements ReactiveController {
   /** A call is ringing or running. */
   callLive = false;
@@ -70,8 +77,11 @@ export class ChatExtras implements ReactiveController {
   }
 
   async openBoard(room: string) {
+    this.opener = deepActive();
     this.boardRoom = room;
     this.host.requestUpdate();
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLElement>('.board-bar button')?.focus();
     await import('../../whiteboard.js');
     this.boardReady = true;
     this.host.requestUpdate();
@@ -80,7 +90,11 @@ export class ChatExtras implements ReactiveController {
   closeBoard() {
     this.boardRoom = undefined;
     this.host.requestUpdate();
+    // Back where the user was (the header's Whiteboard button).
+    void this.host.updateComplete.then(() => this.opener?.focus());
   }
+
+  private opener?: HTMLElement;
 
   private onCallState = (e: CustomEvent<{ state: string }>) => {
     const live = e.detail.state !== 'ended';

@@ -43,7 +43,8 @@ describe('cc-chat: calls', () => {
     const bob = newAccount('bob');
     await befriend(alice, bob);
     const a = await chat(alice, { mode: 'embedded', with: bob.jid, calls: '' });
-    const b = await chat(bob, { calls: '' });
+    // Bob is on a phone-sized screen: the call takes the whole screen there.
+    const b = await chat(bob, { calls: '' }, { width: 420, height: 760 });
     const call = a.page.getByRole('button', { name: 'Video call' });
     await waitUntil(() => call.isEnabled(), 'the Video call button');
     await ringable(b.page);
@@ -55,6 +56,8 @@ describe('cc-chat: calls', () => {
     await flowing(a.page);
     await flowing(b.page);
     assert.equal(await a.page.getByRole('button', { name: 'Video call' }).isDisabled(), true, 'no second call while one runs');
+    assert.deepEqual(await b.page.locator('cc-call.dock .panel').boundingBox(), { x: 0, y: 0, width: 420, height: 760 }, 'full screen on a narrow screen');
+    assert.ok((await a.page.locator('cc-call.dock .panel').boundingBox()).height < 700, 'docked in the panel on a wide one');
 
     await a.page.getByRole('button', { name: 'Hang up' }).click();
     await b.page.getByText('The other side hung up').waitFor();

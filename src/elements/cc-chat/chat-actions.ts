@@ -3,6 +3,7 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
+import { t } from '../i18n.js';
 import { sharedStyles } from './shared-styles.js';
 
 const icon = (body: ReturnType<typeof svg>) => html`<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none"
@@ -15,8 +16,12 @@ export interface StartCallDetail { jid: string; video: boolean; room: boolean }
 
 export class ChatActions extends LitElement {
   static override styles = [sharedStyles, css`
-    :host { display: flex; gap: 2px; align-items: center; }
-    button { display: inline-grid; place-items: center; }
+    :host { display: flex; gap: var(--cc-space, 8px); align-items: center; }
+    /* Like the header's other buttons (cc-chat's .header-action). */
+    button {
+      display: inline-grid; place-items: center; border: 1px solid var(--cc-border); background: var(--cc-bg); color: var(--cc-fg);
+      border-radius: calc(var(--cc-radius) / 1.5); min-width: 32px; height: 32px; padding: 0 6px;
+    }
     button[disabled] { opacity: 0.45; cursor: default; }
   `];
 
@@ -60,13 +65,14 @@ export class ChatActions extends LitElement {
     const room = !!s.rooms.$rooms.get()[this.jid];
     const online = s.connection.online;
     const call = (video: boolean) => this.ask<StartCallDetail>('cc-start-call', { jid: this.jid, video, room });
-    const where = room ? 'Group call in this room' : '';
+    const l = this.lang;
+    const label = (name: string) => (room ? t(l, 'Group call in this room') : t(l, name));
     return html`
       ${this.calls ? html`
-        <button class="icon" aria-label="Audio call" title=${where || 'Audio call'} ?disabled=${!online || this.busy} @click=${() => call(false)}>${PHONE}</button>
-        <button class="icon" aria-label="Video call" title=${where || 'Video call'} ?disabled=${!online || this.busy} @click=${() => call(true)}>${CAMERA}</button>` : nothing}
+        <button aria-label=${t(l, 'Audio call')} title=${label('Audio call')} ?disabled=${!online || this.busy} @click=${() => call(false)}>${PHONE}</button>
+        <button aria-label=${t(l, 'Video call')} title=${label('Video call')} ?disabled=${!online || this.busy} @click=${() => call(true)}>${CAMERA}</button>` : nothing}
       ${this.whiteboard && room ? html`
-        <button class="icon" aria-label="Whiteboard" title="Shared whiteboard of this room" ?disabled=${!online}
+        <button aria-label=${t(l, 'Whiteboard')} title=${t(l, 'Shared whiteboard of this room')} ?disabled=${!online}
           @click=${() => this.ask('cc-open-board', { room: this.jid })}>${BOARD}</button>` : nothing}`;
   }
 }

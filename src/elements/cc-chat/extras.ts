@@ -4,6 +4,7 @@
 // load on first use, never with the chat's first paint.
 import { html, nothing, type LitElement, type ReactiveController } from 'lit';
 import type { CcCall } from '../cc-call/cc-call.js';
+import { t } from '../i18n.js';
 import type { StartCallDetail } from './chat-actions.js';
 
 /** The account attributes cc-chat passes on, so the embedded elements attach to its session. */
@@ -18,7 +19,7 @@ export interface AccountProps {
   theme: 'light' | 'dark' | 'auto';
 }
 
-type Host = LitElement & { account(): AccountProps; show(): void };
+type Host = LitElement & { account(): AccountProps; show(): void; readonly language: string };
 
 /** Events the embedded elements fire about the session; cc-chat reports those itself. */
 const stop = (e: Event) => e.stopPropagation();
@@ -118,12 +119,13 @@ export class ChatExtras implements ReactiveController {
     const room = this.boardRoom;
     if (!room) return nothing;
     const a = this.host.account();
-    return html`<section class="board" role="dialog" aria-label="Whiteboard">
-      <div class="board-bar"><span class="title">Whiteboard · ${room.split('@')[0]}</span>
-        <button class="btn" @click=${() => this.closeBoard()}>Close whiteboard</button></div>
+    const l = this.host.language;
+    return html`<section class="board" role="dialog" aria-label=${t(l, 'Whiteboard')}>
+      <div class="board-bar"><span class="title">${t(l, 'Whiteboard')} · ${room.split('@')[0]}</span>
+        <button @click=${() => this.closeBoard()}>${t(l, 'Close whiteboard')}</button></div>
       ${this.boardReady ? html`<cc-whiteboard .service=${a.service} .domain=${a.domain} .jid=${a.jid} .password=${a.password}
         .credentialsUrl=${a.credentialsUrl} .anonymous=${a.anonymous} .nick=${a.nick} .theme=${a.theme} room=${room}
-        @cc-ready=${stop} @cc-connection-change=${stop}></cc-whiteboard>` : html`<p class="status" role="status">Loading…</p>`}
+        @cc-ready=${stop} @cc-connection-change=${stop}></cc-whiteboard>` : html`<p class="status" role="status">${t(l, 'Loading…')}</p>`}
     </section>`;
   }
 }

@@ -48,7 +48,6 @@ const own = css`
   .list-pane > *, .conv-pane > * { flex: 1; min-height: 0; }
   .conv-pane { min-height: 0; display: flex; flex-direction: column; }
   .empty { margin: auto; color: var(--cc-muted); }
-  .panel { position: relative; }
   cc-call.dock { flex: none; --cc-call-width: 100%; --cc-call-stage-max-height: 200px; max-height: 75%; overflow: auto; }
   .board { position: absolute; inset: 0; z-index: 2; display: flex; flex-direction: column; background: var(--cc-bg); }
   :host([mode='launcher']) .board {

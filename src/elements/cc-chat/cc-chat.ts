@@ -27,9 +27,9 @@ const WIDE = 640;
  * @attr notifications - Browser notifications for new messages while the page is hidden.
  * @attr sound - `on` (default) or `off`: a chime for new messages.
  * @attr muted - No sound and no notifications.
- * @fires {CustomEvent<{ from: string; video: boolean }>} cc-call-incoming - With `calls`: a call rings here (the panel opens). detail: `{ from, video }`
- * @fires {CustomEvent<{ state: 'ringing' | 'connecting' | 'active' | 'ended' }>} cc-call-state - With `calls`: detail: `{ state }`
- * @fires {CustomEvent<{ reason: string; duration: number }>} cc-call-ended - With `calls`: detail: `{ reason, duration }`
+ * @fires {CustomEvent<CcCallIncomingDetail>} cc-call-incoming - With `calls`: a call rings here (the panel opens). detail: `{ from, video }`
+ * @fires {CustomEvent<CcCallStateDetail>} cc-call-state - With `calls`: detail: `{ state: 'ringing' | 'connecting' | 'active' | 'ended' }`
+ * @fires {CustomEvent<CcCallEndedDetail>} cc-call-ended - With `calls`: detail: `{ reason, duration }` (seconds connected)
  * @csspart launcher - The floating button in launcher mode.
  * @csspart badge - The unread badge on the launcher.
  * @csspart panel - The chat panel.

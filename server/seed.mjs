@@ -9,7 +9,6 @@ import { DEMO_ROOM, DEMO_USERS } from './devstack.mjs';
 export const DEMO_ROOMS = [
   { jid: DEMO_ROOM, name: 'Lobby' },
   { jid: 'meeting@conference.localhost', name: 'Weekly meeting' },
-  { jid: 'meeting-board@conference.localhost', name: 'Weekly meeting: board' },
   { jid: 'product-lamp@conference.localhost', name: 'Desk lamp' },
   { jid: 'product-chair@conference.localhost', name: 'Oak chair' },
   { jid: 'product-kettle@conference.localhost', name: 'Kettle' },

@@ -4,13 +4,16 @@
 import type { Session } from '../core/session.js';
 import type { Element } from '../core/xmpp.js';
 import { parseIceAttribute, parseServices, servicesRequest, type IceServer } from './extdisco.js';
-import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from './jmi.js';
+import { bareOf, buildJmi, enableCarbons, parseJmi, type JmiMessage } from '../core/protocol/jmi.js';
 import {
-  jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate, transportInfo,
+  jingleError, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate,
   type JingleRequest,
 } from './jingle-session.js';
-import { JNS, answerSetup, parseSdp, parseSdpCandidate, sdpCandidate, toSdp, type Candidate, type Role, type SessionModel } from './sdp-jingle.js';
-import { createCallStore, isLive, type CallView, type EndReason, type Quality, type RemoteParticipant } from './store.js';
+import { errorText, localMedia } from './media.js';
+import { Peer } from './peer.js';
+import { QualityMeter } from './quality.js';
+import { JNS, type Role } from './sdp-jingle.js';
+import { createCallStore, isLive, type CallView, type EndReason, type RemoteParticipant } from './store.js';
 import { RoomCall, type RoomCallHost } from './room.js';
 
 export interface CallOptions {
@@ -24,161 +27,6 @@ export interface CallOptions {
 
 const DEFAULT_ANSWER_TIMEOUT = 60_000;
 const STATS_INTERVAL = 2000;
-const DISCONNECT_GRACE = 2500;
-
-/** One RTCPeerConnection with one remote device, and its Jingle session. */
-class Peer {
-  readonly pc: RTCPeerConnection;
-  /** Local candidates gathered before our description was sent. */
-  private held: { mid: string; c: Candidate }[] = [];
-  /** Remote candidates that came before the remote description. */
-  private early: { mid: string; c: Candidate }[] = [];
-  signalled = false;
-  remoteModel?: SessionModel;
-  localModel?: SessionModel;
-  stream: MediaStream | null = null;
-  private disconnectTimer?: ReturnType<typeof setTimeout>;
-  private restarting = false;
-  closed = false;
-
-  constructor(
-    private readonly engine: CallEngine,
-    readonly sid: string,
-    public remote: string,
-    readonly role: Role,
-    readonly name: string,
-    config: RTCConfiguration,
-  ) {
-    this.pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    this.pc.onicecandidate = (e) => {
-      const line = e.candidate?.candidate;
-      if (!line) return;
-      const c = parseSdpCandidate(line);
-      if (!c) return;
-      const mid = e.candidate!.sdpMid ?? this.localModel?.contents[0]?.name ?? '0';
-      if (!this.signalled) this.held.push({ mid, c });
-      else this.sendCandidates([{ mid, c }]);
-    };
-    this.pc.ontrack = (e) => {
-      this.stream ??= e.streams[0] ?? new MediaStream();
-      if (!this.stream.getTracks().includes(e.track)) this.stream.addTrack(e.track);
-      this.engine.peersChanged();
-    };
-    this.pc.onconnectionstatechange = () => this.onState();
-  }
-
-  private onState() {
-    const s = this.pc.connectionState;
-    clearTimeout(this.disconnectTimer);
-    if (s === 'connected') this.restarting = false;
-    if (s === 'failed') void this.restartIce();
-    // A short drop often heals by itself; if it does not, restart ICE.
-    if (s === 'disconnected') this.disconnectTimer = setTimeout(() => void this.restartIce(), DISCONNECT_GRACE);
-    this.engine.peersChanged();
-  }
-
-  /** Offerer side (the Jingle initiator restarts; XEP-0176 §6): fresh credentials via transport-info. */
-  async restartIce() {
-    if (this.closed || this.role !== 'initiator' || this.restarting || !this.signalled) return;
-    if (this.pc.signalingState !== 'stable') return;
-    this.restarting = true;
-    const offer = await this.pc.createOffer({ iceRestart: true });
-    await this.pc.setLocalDescription(offer);
-    const model = parseSdp(this.pc.localDescription!.sdp, { author: 'initiator' });
-    this.localModel = model;
-    // Candidates of the new generation follow as transport-info, as usual.
-    void this.engine.sendIq(transportInfo(this.remote, this.sid, model.contents.map((c) => ({ ...c, transport: { ...c.transport, candidates: [] } }))));
-  }
-
-  /** A transport-info with new ICE credentials: the other side restarted ICE. */
-  async onRestart(req: JingleRequest) {
-    const byName = new Map(req.model.contents.map((c) => [c.name, c.transport]));
-    const remote = this.remoteModel!;
-    for (const c of remote.contents) {
-      const t = byName.get(c.name) ?? byName.get(remote.contents[0]!.name);
-      if (t) c.transport = { ...c.transport, ufrag: t.ufrag, pwd: t.pwd, fingerprint: t.fingerprint ?? c.transport.fingerprint, candidates: t.candidates };
-    }
-    if (this.role === 'responder') {
-      await this.pc.setRemoteDescription({ type: 'offer', sdp: toSdp(remote, { author: 'initiator', version: Date.now() % 1e9 }) });
-      await this.pc.setLocalDescription(await this.pc.createAnswer());
-      const model = parseSdp(this.pc.localDescription!.sdp, { author: 'responder', creator: 'initiator' });
-      this.localModel = model;
-      await this.engine.sendIq(transportInfo(this.remote, this.sid, model.contents.map((c) => ({ ...c, transport: { ...c.transport, candidates: [] } }))));
-    } else if (this.pc.signalingState === 'have-local-offer') {
-      for (const c of remote.contents) if (c.transport.fingerprint?.setup === 'actpass') c.transport.fingerprint.setup = 'active';
-      await this.pc.setRemoteDescription({ type: 'answer', sdp: toSdp(remote, { author: 'responder', version: Date.now() % 1e9 }) });
-    }
-  }
-
-  /** Our description as a Jingle model, with the candidates gathered so far inside it. */
-  takeLocalModel(author: Role): SessionModel {
-    const model = parseSdp(this.pc.localDescription!.sdp, { author, creator: 'initiator' });
-    for (const c of model.contents) c.transport.candidates = [];
-    // With BUNDLE every candidate belongs to the first content's transport.
-    const first = model.contents[0];
-    for (const h of this.held) {
-      const target = model.contents.find((c) => c.name === h.mid) ?? first;
-      target?.transport.candidates.push(h.c);
-    }
-    this.held = [];
-    this.localModel = model;
-    return model;
-  }
-
-  private sendCandidates(list: { mid: string; c: Candidate }[]) {
-    const model = this.localModel;
-    if (!model) return;
-    const byMid = new Map<string, Candidate[]>();
-    for (const { mid, c } of list) byMid.set(mid, [...(byMid.get(mid) ?? []), c]);
-    const contents = [...byMid].map(([mid, cands]) => {
-      const content = model.contents.find((c) => c.name === mid) ?? model.contents[0]!;
-      return { name: content.name, creator: content.creator, transport: { ufrag: content.transport.ufrag, pwd: content.transport.pwd, candidates: cands } };
-    });
-    void this.engine.sendIq(transportInfo(this.remote, this.sid, contents));
-  }
-
-  async addRemoteCandidates(req: JingleRequest) {
-    for (const content of req.model.contents) {
-      for (const c of content.transport.candidates) {
-        if (!this.pc.remoteDescription) this.early.push({ mid: content.name, c });
-        else await this.addCandidate(content.name, c);
-      }
-    }
-  }
-
-  private async addCandidate(mid: string, c: Candidate) {
-    const mids = this.remoteModel?.contents.map((x) => x.name) ?? [];
-    const sdpMid = mids.includes(mid) ? mid : mids[0] ?? mid;
-    await this.pc.addIceCandidate({ candidate: sdpCandidate(c), sdpMid }).catch((e) => console.warn('cc-call: candidate refused', e));
-  }
-
-  async applyRemote(type: 'offer' | 'answer', model: SessionModel) {
-    this.remoteModel = model;
-    if (type === 'answer') {
-      // Interop: an answer must take a DTLS role; treat a (wrong) actpass as active.
-      for (const c of model.contents) if (c.transport.fingerprint?.setup === 'actpass') c.transport.fingerprint.setup = answerSetup('actpass');
-    }
-    const sdp = toSdp(model, { author: type === 'offer' ? 'initiator' : 'responder' });
-    await this.pc.setRemoteDescription({ type, sdp });
-    const early = this.early;
-    this.early = [];
-    for (const e of early) await this.addCandidate(e.mid, e.c);
-    for (const content of model.contents) {
-      for (const c of content.transport.candidates) await this.addCandidate(content.name, c);
-    }
-  }
-
-  close() {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.disconnectTimer);
-    this.pc.onicecandidate = null;
-    this.pc.ontrack = null;
-    this.pc.onconnectionstatechange = null;
-    this.pc.close();
-    this.stream?.getTracks().forEach((t) => t.stop());
-  }
-}
 
 type Pending = { kind: 'jmi'; msg: JmiMessage } | { kind: 'initiate'; req: JingleRequest };
 
@@ -221,6 +69,15 @@ export class CallEngine implements RoomCallHost {
     return this.session.connection;
   }
 
+  get memberships() {
+    return this.session.memberships;
+  }
+
+  /** PeerHost: whether signalling can go out now. */
+  get online() {
+    return this.conn.online;
+  }
+
   configure(o: CallOptions) {
     this.options = { ...this.options, ...o };
   }
@@ -254,6 +111,7 @@ export class CallEngine implements RoomCallHost {
   async send(s: Element) {
     try {
       await this.conn.send(s);
+      this.session.callLog.sent(s);
     } catch {
       this.outbox.push(s);
     }
@@ -417,8 +275,9 @@ export class CallEngine implements RoomCallHost {
     const t = this.screenTrack;
     if (!t) return;
     this.screenTrack = null;
-    t.stop();
+    // Swap first, stop after: the other side gets no gap without pictures.
     for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(this.cameraTrack);
+    t.stop();
     if (isLive(this.$call.get())) this.update({ sharing: false, local: this.refreshLocal() });
   }
 
@@ -435,9 +294,6 @@ export class CallEngine implements RoomCallHost {
       const track = (kind === 'audio' ? s.getAudioTracks() : s.getVideoTracks())[0];
       if (!track) return;
       const old = kind === 'audio' ? this.audioTrack : this.cameraTrack;
-      old?.stop();
-      if (old) this.local.removeTrack(old);
-      this.local.addTrack(track);
       if (kind === 'audio') {
         this.audioTrack = track;
         track.enabled = !v.muted;
@@ -446,6 +302,10 @@ export class CallEngine implements RoomCallHost {
         this.cameraTrack = track;
         if (!this.screenTrack) for (const p of this.peers.values()) await this.senderOf(p, 'video')?.replaceTrack(track);
       }
+      // The old device goes only once the senders have the new one: no gap on the other side.
+      old?.stop();
+      if (old) this.local.removeTrack(old);
+      this.local.addTrack(track);
       this.update({ local: this.refreshLocal() });
     } catch (e) {
       this.update({ notice: `Could not switch device: ${errorText(e)}` });
@@ -460,13 +320,26 @@ export class CallEngine implements RoomCallHost {
   // ---------------------------------------------------------------- incoming stanzas
 
   private onStanza(s: Element): boolean {
-    if (this.room?.onStanza(s)) return true;
     if (!s.is('message')) return false;
     const msg = parseJmi(s, this.conn.bare, this.conn.jid);
     if (!msg) return false;
+    if (!this.firstTime(`jmi ${msg.carbon ?? ''} ${msg.from} ${msg.action} ${msg.id}`)) return true;
     void this.onJmi(msg);
     return true;
   }
+
+  /**
+   * A resumed stream (XEP-0198) replays what we had not acknowledged yet, so the same propose or
+   * session-accept can arrive twice; acting twice would ring again or break the session.
+   */
+  private firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > 500) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+
+  private readonly seen = new Set<string>();
 
   private async onJmi(m: JmiMessage) {
     const v = this.$call.get();
@@ -536,6 +409,8 @@ export class CallEngine implements RoomCallHost {
   private async onJingle(iq: Element): Promise<Element | true> {
     const req = parseJingleIq(iq);
     if (!req) return jingleError('bad-request');
+    // Answered already (the first copy's result may be what got lost): acknowledge, do nothing.
+    if (!this.firstTime(`iq ${req.from} ${req.id}`)) return true;
     if (req.action === 'session-initiate') {
       void this.onInitiate(req);
       return true;
@@ -547,12 +422,9 @@ export class CallEngine implements RoomCallHost {
       case 'session-accept':
         void p.applyRemote('answer', req.model).then(() => this.peersChanged()).catch((e) => this.fail(e));
         break;
-      case 'transport-info': {
-        const fresh = req.model.contents.some((c) => c.transport.ufrag && p.remoteModel && c.transport.ufrag !== p.remoteModel.contents.find((x) => x.name === c.name)?.transport.ufrag);
-        if (fresh && p.remoteModel) void p.onRestart(req).catch((e) => console.warn('cc-call: ICE restart failed', e));
-        else void p.addRemoteCandidates(req);
+      case 'transport-info':
+        void p.onTransportInfo(req).catch((e) => console.warn('cc-call: transport-info failed', e));
         break;
-      }
       case 'session-terminate':
         if (this.room) this.dropPeer(p);
         else this.end(req.reason === 'busy' ? 'busy' : req.reason === 'decline' ? 'declined' : 'remote-hangup');
@@ -632,7 +504,18 @@ export class CallEngine implements RoomCallHost {
     this.update({ local: this.local, notice });
     const rc = new RoomCall(this, room, this.session.config.nick ?? this.conn.bare.split('@')[0]!, video);
     this.room = rc;
-    const result = await rc.join();
+    let result;
+    try {
+      result = await rc.join();
+    } catch (e) {
+      // Not let in (members-only, banned, no answer): say so instead of connecting forever.
+      if (this.room === rc) this.room = undefined;
+      if (this.isCurrent(id)) {
+        this.update({ notice: `Could not join the call: ${errorText(e)}` });
+        this.end('failed');
+      }
+      return;
+    }
     if (!this.isCurrent(id)) return;
     if (result.full) {
       this.room = undefined;
@@ -641,8 +524,13 @@ export class CallEngine implements RoomCallHost {
       return this.end('full');
     }
     this.update({ state: 'active', startedAt: Date.now() });
-    // The newcomer calls everyone already in the call; they accept calls from newcomers.
-    for (const occupant of result.inCall) void this.callOccupant(occupant, video);
+    for (const occupant of result.inCall) this.occupantInCall(occupant);
+  }
+
+  /** RoomCallHost: someone is in the room's call; if this pair's session is ours to start, start it. */
+  occupantInCall(occupant: string) {
+    const v = this.$call.get();
+    if (isLive(v) && this.room?.claim(occupant)) void this.callOccupant(occupant, v.video);
   }
 
   private async callOccupant(occupant: string, video: boolean) {
@@ -722,29 +610,12 @@ export class CallEngine implements RoomCallHost {
     return p.localModel?.contents.find((c) => c.media === kind)?.name;
   }
 
-  /** Gets the microphone (and camera); falls back to audio only, then to receive-only, with a notice. */
+  /** Gets the microphone (and camera), falling back to what the user allows, with a notice. */
   private async acquireMedia(video: boolean): Promise<string | undefined> {
-    const audio: MediaTrackConstraints | boolean = this.deviceIds.audio ? { deviceId: { exact: this.deviceIds.audio } } : true;
-    const cam: MediaTrackConstraints | boolean = this.deviceIds.video ? { deviceId: { exact: this.deviceIds.video } } : true;
-    let notice: string | undefined;
-    let stream: MediaStream | null = null;
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? cam : false });
-    } catch (e) {
-      if (video) {
-        try {
-          stream = await navigator.mediaDevices.getUserMedia({ audio });
-          notice = `Camera unavailable (${errorText(e)}): continuing with audio only.`;
-        } catch (e2) {
-          notice = `Microphone and camera unavailable (${errorText(e2)}): you can still hear and see the other side.`;
-        }
-      } else {
-        notice = `Microphone unavailable (${errorText(e)}): you can still hear the other side.`;
-      }
-    }
-    this.local = stream ?? new MediaStream();
-    this.audioTrack = this.local.getAudioTracks()[0] ?? null;
-    this.cameraTrack = this.local.getVideoTracks()[0] ?? null;
+    const { stream, notice } = await localMedia(video, this.deviceIds);
+    this.local = stream;
+    this.audioTrack = stream.getAudioTracks()[0] ?? null;
+    this.cameraTrack = stream.getVideoTracks()[0] ?? null;
     return notice;
   }
 
@@ -781,34 +652,13 @@ export class CallEngine implements RoomCallHost {
     this.statsTimer = setInterval(() => void this.sampleStats(), STATS_INTERVAL);
   }
 
-  private lastLoss = new Map<string, { lost: number; received: number }>();
+  private readonly quality = new QualityMeter();
 
-  /** Network quality from getStats(): round-trip time and packet loss of the worst peer. */
   private async sampleStats() {
     const v = this.$call.get();
     if (!isLive(v) || v.state !== 'active') return;
-    let worst: Quality = 'unknown';
-    const rank: Record<Quality, number> = { unknown: 0, good: 1, fair: 2, poor: 3 };
-    for (const p of this.peers.values()) {
-      if (p.pc.connectionState !== 'connected') continue;
-      const stats = await p.pc.getStats();
-      let rtt: number | undefined;
-      let lost = 0, received = 0;
-      stats.forEach((s) => {
-        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') rtt = s.currentRoundTripTime;
-        if (s.type === 'inbound-rtp') {
-          lost += s.packetsLost ?? 0;
-          received += s.packetsReceived ?? 0;
-        }
-      });
-      const prev = this.lastLoss.get(p.sid) ?? { lost: 0, received: 0 };
-      this.lastLoss.set(p.sid, { lost, received });
-      const dl = lost - prev.lost, dr = received - prev.received;
-      const loss = dl + dr > 0 ? dl / (dl + dr) : 0;
-      const q: Quality = (rtt ?? 0) > 0.4 || loss > 0.08 ? 'poor' : (rtt ?? 0) > 0.15 || loss > 0.02 ? 'fair' : 'good';
-      if (rank[q] > rank[worst]) worst = q;
-    }
-    if (worst !== v.quality && this.$call.get() === v) this.update({ quality: worst });
+    const q = await this.quality.sample([...this.peers.values()]);
+    if (q !== v.quality && this.$call.get() === v) this.update({ quality: q });
   }
 
   private fail(e: unknown) {
@@ -830,7 +680,7 @@ export class CallEngine implements RoomCallHost {
     this.pending = undefined;
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
-    this.lastLoss.clear();
+    this.quality.reset();
     this.releaseMedia();
     if (this.room) {
       const r = this.room;
@@ -839,14 +689,4 @@ export class CallEngine implements RoomCallHost {
     }
     this.$call.set({ ...v, state: 'ended', reason, endedAt: Date.now(), remotes: v.remotes.map((r) => ({ ...r, connection: 'closed' })) });
   }
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof DOMException) {
-    if (e.name === 'NotAllowedError') return 'permission denied';
-    if (e.name === 'NotFoundError') return 'no device found';
-    if (e.name === 'NotReadableError') return 'the device is in use';
-    return e.message || e.name;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,7 +2,7 @@
 // transport-info (XEP-0176 trickle, ICE restart) / session-terminate / session-info. Pure build and
 // parse; the engine keeps the state machine.
 import { xml, type Element } from '../core/xmpp.js';
-import { parseReason, reasonElement, type Reason } from './jmi.js';
+import { parseReason, reasonElement, type Reason } from '../core/protocol/jmi.js';
 import { JNS, contentElement, jingleChildren, parseJingle, parseTransport, type Candidate, type Content, type SessionModel } from './sdp-jingle.js';
 
 export type JingleAction =

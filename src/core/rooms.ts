@@ -2,9 +2,10 @@
 import { atom, map } from 'nanostores';
 import type { Connection } from './connection.js';
 import { fetchBookmarks, parseBookmarks, publishBookmark, retractBookmark } from './protocol/bookmarks.js';
+import type { Memberships, PresenceInfo, RoomHold, RoomListener } from './memberships.js';
 import {
-  configureRoom, joinError, joinPresence, leavePresence, mediatedInvite, parseInvite, parseOccupantPresence,
-  parseSubject, roomNameFromInfo, setAffiliation, subjectMessage, type Occupant,
+  configureRoom, mediatedInvite, parseInvite, parseOccupantPresence, parseSubject, roomNameFromInfo, setAffiliation,
+  subjectMessage, type Occupant,
 } from './protocol/muc.js';
 import { xml, type Element } from './xmpp.js';
 
@@ -29,47 +30,50 @@ export interface RoomEvent {
   text: string;
 }
 
-const MAX_NICK_RETRIES = 3;
-
 export class Rooms {
   readonly $rooms = map<Record<string, RoomState>>({});
   readonly $invites = atom<readonly Invite[]>([]);
-  private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void; tries: number }>();
+  /** The chat's hold on each room it shows; calls and boards in the same room share the membership. */
+  private readonly holds = new Map<string, RoomHold>();
   private conferenceDomain?: string;
 
   constructor(
     private readonly conn: Connection,
+    private readonly memberships: Memberships,
     private readonly defaultNick: () => string,
     /** Join/leave/subject changes, shown as lines in the room. */
     private readonly onEvent: (e: RoomEvent) => void,
     onChange: () => void,
   ) {
     conn.onStanza((s) => this.onStanza(s));
+    // Rooms we hold are rejoined by the memberships; bookmarked ones come back here.
     conn.onOnline(async (resumed) => {
-      if (resumed) return;
-      // A fresh stream left every room: rejoin those we were in, then those bookmarked.
-      const rejoin = Object.values(this.$rooms.get()).filter((r) => r.joined || !r.error);
-      for (const r of rejoin) this.$rooms.setKey(r.jid, { ...r, joined: false, occupants: {} });
-      await Promise.all(rejoin.map((r) => this.join(r.jid, r.nick).catch(() => {})));
-      await this.joinBookmarked();
+      if (!resumed) await this.joinBookmarked();
     });
     this.$rooms.listen(onChange);
   }
 
   nickIn(room: string): string | undefined {
-    return this.$rooms.get()[room]?.nick;
+    return this.holds.get(room)?.nick ?? this.$rooms.get()[room]?.nick;
   }
 
   /** Joins (or creates) a room; resolves once we are in, retrying with another nick on conflicts. */
   join(room: string, nick = this.defaultNick(), name?: string): Promise<void> {
     room = room.toLowerCase();
     const existing = this.$rooms.get()[room];
-    if (existing?.joined) return Promise.resolve();
-    this.$rooms.setKey(room, { jid: room, name: name ?? existing?.name ?? room.split('@')[0]!, nick, joined: false, occupants: {}, subject: existing?.subject });
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.set(room, { resolve, reject, tries: 0 });
-      void this.conn.send(joinPresence(room, nick)).catch(reject);
+    let hold = this.holds.get(room);
+    if (existing?.joined && hold) return Promise.resolve();
+    if (hold) hold.rejoin();
+    else {
+      hold = this.memberships.hold(room, nick, this.listener(room));
+      this.holds.set(room, hold);
+    }
+    this.$rooms.setKey(room, {
+      jid: room, name: name ?? existing?.name ?? room.split('@')[0]!, nick: hold.nick, joined: false, occupants: {}, subject: existing?.subject,
     });
+    // Already in the room for a call or a board: the occupants are known.
+    if (hold.joined) this.fromHold(room, hold);
+    return hold.ready();
   }
 
   async leave(room: string) {
@@ -77,7 +81,10 @@ export class Rooms {
     if (!r) return;
     const { [room]: _gone, ...rest } = this.$rooms.get();
     this.$rooms.set(rest);
-    await this.conn.send(leavePresence(room, r.nick)).catch(() => {});
+    const hold = this.holds.get(room);
+    this.holds.delete(room);
+    // A call or a board in this room keeps the membership; only the chat's interest ends.
+    await hold?.release();
     await this.conn.request(retractBookmark(room)).catch(() => {});
   }
 
@@ -153,18 +160,48 @@ export class Rooms {
     throw new Error(`${domain} offers no group chat service`);
   }
 
-  private onStanza(s: Element): boolean {
-    if (s.is('presence')) return this.onPresence(s);
-    if (!s.is('message')) return false;
-    const subject = parseSubject(s);
-    if (subject && this.$rooms.get()[subject.room]) {
-      const r = this.$rooms.get()[subject.room]!;
-      const first = r.subject === undefined;
-      this.$rooms.setKey(subject.room, { ...r, subject: subject.subject });
-      // The subject sent right after joining is the current one, not a change.
-      if (!first) this.onEvent({ room: subject.room, text: `${subject.by || 'The room'} changed the subject to “${subject.subject}”` });
-      return true;
+  private listener(room: string): RoomListener {
+    return {
+      presence: (p, info) => this.onPresence(room, p, info),
+      message: (m) => this.onSubject(m),
+      state: (state, detail) => {
+        const r = this.$rooms.get()[room];
+        const hold = this.holds.get(room);
+        if (!r || !hold) return;
+        if (state === 'joined') this.fromHold(room, hold);
+        else if (state === 'joining') this.$rooms.setKey(room, { ...r, joined: false, occupants: {}, error: undefined });
+        else this.$rooms.setKey(room, { ...r, joined: false, occupants: {}, error: detail.kicked ? 'kicked' : state === 'error' ? detail.reason : undefined });
+      },
+    };
+  }
+
+  /** Our state in a room from the shared membership: joined, nick, every occupant. */
+  private fromHold(room: string, hold: RoomHold) {
+    const r = this.$rooms.get()[room];
+    if (!r) return;
+    const occupants: Record<string, Occupant> = {};
+    for (const p of hold.occupants.values()) {
+      const o = parseOccupantPresence(p);
+      if (o && !o.unavailable) occupants[o.nick] = o.occupant;
     }
+    this.$rooms.setKey(room, { ...r, nick: hold.nick, joined: true, occupants, error: undefined });
+  }
+
+  private onSubject(s: Element): boolean {
+    const subject = parseSubject(s);
+    const r = subject && this.$rooms.get()[subject.room];
+    if (!subject || !r) return false;
+    const first = r.subject === undefined;
+    this.$rooms.setKey(subject.room, { ...r, subject: subject.subject });
+    // The subject sent right after joining is the current one, not a change.
+    if (!first) this.onEvent({ room: subject.room, text: `${subject.by || 'The room'} changed the subject to “${subject.subject}”` });
+    return true;
+  }
+
+  /** Invitations (rooms we are not in; messages from rooms we hold reach onSubject first). */
+  private onStanza(s: Element): boolean {
+    if (!s.is('message')) return false;
+    if (this.onSubject(s)) return true;
     const invite = parseInvite(s);
     if (invite) {
       if (!this.$rooms.get()[invite.room]?.joined && !this.$invites.get().some((i) => i.room === invite.room)) {
@@ -175,46 +212,22 @@ export class Rooms {
     return false;
   }
 
-  private onPresence(p: Element): boolean {
-    const from = String(p.attrs.from ?? '');
-    const room = from.split('/')[0]!.toLowerCase();
+  private onPresence(room: string, p: Element, info: PresenceInfo) {
     const r = this.$rooms.get()[room];
-    if (!r) return false;
-    const err = joinError(p);
-    if (err) {
-      const w = this.waiters.get(room);
-      if (err === 'conflict' && w && w.tries < MAX_NICK_RETRIES) {
-        w.tries++;
-        const nick = `${r.nick}${w.tries === 1 ? '_' : w.tries}`;
-        this.$rooms.setKey(room, { ...r, nick });
-        void this.conn.send(joinPresence(room, nick));
-        return true;
-      }
-      this.$rooms.setKey(room, { ...r, error: err });
-      w?.reject(new Error(`could not join ${room}: ${err}`));
-      this.waiters.delete(room);
-      return true;
-    }
+    const hold = this.holds.get(room);
+    if (!r || !hold || info.error) return;
     const o = parseOccupantPresence(p);
-    if (!o) return false;
+    if (!o) return;
     const occupants = { ...r.occupants };
     if (o.unavailable) delete occupants[o.nick];
     else occupants[o.nick] = o.occupant;
-    if (o.newNick && !o.self) occupants[o.newNick] = { ...o.occupant, nick: o.newNick };
-    const self = o.self || o.nick === r.nick;
-    if (self && o.unavailable && !o.newNick) {
-      this.$rooms.setKey(room, { ...r, joined: false, occupants: {}, error: o.kicked ? 'kicked' : undefined });
-      return true;
-    }
-    const joinedNow = self && !o.unavailable && !r.joined;
-    this.$rooms.setKey(room, { ...r, occupants, joined: r.joined || joinedNow, nick: self && o.newNick ? o.newNick : r.nick });
-    if (joinedNow) {
-      this.waiters.get(room)?.resolve();
-      this.waiters.delete(room);
-    } else if (r.joined && !self) {
+    if (o.newNick) occupants[o.newNick] = { ...o.occupant, nick: o.newNick };
+    // Leaving and being thrown out arrive as membership states.
+    if (info.self && o.unavailable && !o.newNick) return;
+    this.$rooms.setKey(room, { ...r, occupants, nick: hold.nick });
+    if (r.joined && !info.self) {
       if (o.unavailable && !o.newNick) this.onEvent({ room, text: `${o.nick} left` });
       else if (!r.occupants[o.nick] && !o.unavailable) this.onEvent({ room, text: `${o.nick} joined` });
     }
-    return true;
   }
 }

@@ -6,9 +6,11 @@ import type { AccountConfig } from './config.js';
 import { Connection } from './connection.js';
 import { Avatars } from './avatars.js';
 import { Blocking } from './blocking.js';
+import { CallLog, type CallEvent } from './call-log.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
+import { Memberships } from './memberships.js';
 import { Mutes } from './mutes.js';
 import type { ActionSource } from './message-actions.js';
 import { isAction } from './protocol/actions.js';
@@ -47,10 +49,14 @@ export class Session {
   readonly connection: Connection;
   readonly contacts: Contacts;
   readonly rooms: Rooms;
+  /** Room memberships shared by the chat, room calls and boards of this session. */
+  readonly memberships: Memberships;
   readonly disco: Disco;
   readonly avatars: Avatars;
   readonly mutes: Mutes;
   readonly blocking: Blocking;
+  /** Calls (XEP-0353) as events in their conversations. */
+  readonly callLog: CallLog;
   readonly $ownPresence = atom<{ show: Show; status?: string }>({ show: 'available' });
   /** Every conversation worth listing, most recent activity first. */
   readonly $conversations = atom<readonly ConversationSummary[]>([]);
@@ -77,8 +83,15 @@ export class Session {
     });
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
-    this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
+    this.memberships = new Memberships(this.connection);
+    this.rooms = new Rooms(this.connection, this.memberships, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
       (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
+    this.callLog = new CallLog(() => ({ bare: this.connection.bare, full: this.connection.jid }), (e) => this.postCallEvent(e));
+    this.connection.onStanza((s) => {
+      // Only watches: the call engine, when loaded, acts on these messages.
+      if (s.is('message')) this.callLog.received(s);
+      return false;
+    });
     this.connection.onStanza((s) => (s.is('message') ? this.onMessage(s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));
   }
@@ -242,6 +255,7 @@ export class Session {
   private parseArchive(jid: string | null, kind: ConversationKind, items: ArchivedStanza[]): ChatMessage[] {
     const own = this.connection.bare;
     const out: ChatMessage[] = [];
+    if (kind === 'chat') for (const it of items) this.callLog.received(it.message, it.timestamp);
     for (const it of items) {
       // An invitation to a room is not a conversation with the room (rooms.ts handles live ones).
       if (kind === 'chat' && parseInvite(it.message)) continue;
@@ -266,6 +280,18 @@ export class Session {
       ? this.rooms.$rooms.get()[m.conversation]!.occupants[m.from.slice(m.conversation.length + 1)]?.jid
       : m.from;
     return !!author && this.blocking.has(bare(author));
+  }
+
+  /** Shows a call event in its conversation, or updates it as the call goes on. */
+  private postCallEvent(e: CallEvent) {
+    const conv = this.conversation(e.conversation, 'chat');
+    if (conv.$messages.get().some((m) => m.key === e.key)) conv.store.update(e.key, { body: e.text });
+    else {
+      conv.store.add([{
+        key: e.key, id: e.key, conversation: conv.jid, from: conv.jid, direction: 'in', body: e.text, timestamp: e.timestamp,
+        status: 'received', system: true,
+      }]);
+    }
   }
 
   private onMessage(s: Element): boolean {

@@ -1,14 +1,14 @@
-// Just enough XEP-0045 for the board: join a room (no history replay: the board reads the archive),
-// keep the room persistent with archiving on when we own it, route the room's messages, rejoin after
-// a reconnect that lost the session. Small on purpose, so it can move onto the shared MUC module.
+// The board's view of its group room, on the session's shared membership (XEP-0045): a chat or a
+// call in the same room is the same occupant, and closing the board leaves the room only when
+// nothing else on the page is in it. Adds what only the board needs: its room's messages, and keeping
+// the room persistent with archiving on when we own it, since the board lives in the archive.
 import type { Connection } from '../core/connection.js';
+import type { Memberships, RoomHold } from '../core/memberships.js';
 import { NS, xml, type Element } from '../core/xmpp.js';
 
 const MUC_USER = `${NS.muc}#user`;
 const MUC_OWNER = `${NS.muc}#owner`;
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-
-export interface Occupant { nick: string; role: string; affiliation: string }
 
 export type RoomState = 'idle' | 'joining' | 'joined' | 'error';
 
@@ -17,24 +17,42 @@ export type RoomMessageHandler = (msg: Element, nick: string) => boolean | void;
 
 export class RoomTransport {
   readonly room: string;
-  state: RoomState = 'idle';
-  nick: string;
-  role = 'none';
-  affiliation = 'none';
-  error?: string;
-  readonly occupants = new Map<string, Occupant>();
+  private hold?: RoomHold;
   private readonly messageHandlers = new Set<RoomMessageHandler>();
   private readonly joinedHandlers = new Set<(fresh: boolean) => void>();
   private readonly occupantHandlers = new Set<() => void>();
-  private offStanza?: () => void;
-  private offOnline?: () => void;
-  private wanted = false;
-  private waiter?: { resolve: () => void; reject: (e: Error) => void };
-  private attempt = 0;
 
-  constructor(readonly conn: Connection, room: string, nick: string) {
+  constructor(readonly conn: Connection, private readonly memberships: Memberships, room: string, private readonly preferredNick: string) {
     this.room = room.toLowerCase();
-    this.nick = nick;
+  }
+
+  get state(): RoomState {
+    return this.hold?.state ?? 'idle';
+  }
+
+  get nick(): string {
+    return this.hold?.nick ?? this.preferredNick;
+  }
+
+  get error(): string | undefined {
+    return this.hold?.error;
+  }
+
+  private get item() {
+    return this.hold?.self?.getChild('x', MUC_USER)?.getChild('item');
+  }
+
+  get role(): string {
+    return String(this.item?.attrs.role ?? 'none');
+  }
+
+  get affiliation(): string {
+    return String(this.item?.attrs.affiliation ?? 'none');
+  }
+
+  /** The room's occupants by nick (their last presence). */
+  get occupants(): ReadonlyMap<string, Element> {
+    return this.hold?.occupants ?? new Map();
   }
 
   get ready(): boolean {
@@ -57,60 +75,39 @@ export class RoomTransport {
     return () => this.occupantHandlers.delete(fn);
   }
 
-  /** Joins now if online, and again after every reconnect that did not resume the stream. */
+  /** Takes the board's interest in the room; joined again after every reconnect that lost the stream. */
   start() {
-    this.wanted = true;
-    this.offStanza ??= this.conn.onStanza((s) => this.onStanza(s));
-    this.offOnline ??= this.conn.onOnline((resumed) => {
-      if (!this.wanted) return;
-      if (resumed && this.state === 'joined') {
-        for (const fn of this.joinedHandlers) fn(false);
-        return;
-      }
-      this.state = 'idle';
-      void this.join().catch(() => {});
+    if (this.hold) return;
+    const hold = this.memberships.hold(this.room, this.preferredNick, {
+      message: (m, nick) => {
+        for (const h of this.messageHandlers) if (h(m, nick) === true) return true;
+        return false;
+      },
+      presence: () => {
+        for (const fn of this.occupantHandlers) fn();
+      },
+      state: (state, detail) => {
+        if (state === 'joined') void this.joined(detail.fresh !== false);
+      },
     });
-    if (this.conn.online && this.state === 'idle') void this.join().catch(() => {});
+    this.hold = hold;
+    // Already in the room for the chat or a call.
+    if (hold.joined) void this.joined(true);
   }
 
   async stop() {
-    this.wanted = false;
-    this.offOnline?.();
-    this.offOnline = undefined;
-    if (this.state === 'joined' && this.conn.online) {
-      await this.conn.send(xml('presence', { to: `${this.room}/${this.nick}`, type: 'unavailable' })).catch(() => {});
-    }
-    this.offStanza?.();
-    this.offStanza = undefined;
-    this.state = 'idle';
-    this.occupants.clear();
+    const h = this.hold;
+    this.hold = undefined;
+    await h?.release();
   }
 
   async send(el: Element) {
     await this.conn.send(el);
   }
 
-  async join(): Promise<void> {
-    if (this.state === 'joining') return;
-    this.state = 'joining';
-    this.occupants.clear();
-    const joined = new Promise<void>((resolve, reject) => { this.waiter = { resolve, reject }; });
-    const timer = setTimeout(() => this.waiter?.reject(new Error('no answer from the room')), 15_000);
-    try {
-      await this.conn.send(xml('presence', { to: `${this.room}/${this.nick}` },
-        xml('x', { xmlns: NS.muc }, xml('history', { maxstanzas: '0' }))));
-      await joined;
-    } catch (e) {
-      this.state = 'error';
-      this.error = (e as Error).message;
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      this.waiter = undefined;
-    }
-    this.attempt = 0;
-    if (this.affiliation === 'owner') await this.ensurePersistent().catch((e) => console.warn('cc: could not make the board room persistent', e));
-    for (const fn of this.joinedHandlers) fn(true);
+  private async joined(fresh: boolean) {
+    if (fresh && this.affiliation === 'owner') await this.ensurePersistent().catch((e) => console.warn('cc: could not make the board room persistent', e));
+    for (const fn of this.joinedHandlers) fn(fresh);
   }
 
   /**
@@ -127,63 +124,5 @@ export class RoomTransport {
         field('FORM_TYPE', `${NS.muc}#roomconfig`),
         field('muc#roomconfig_persistentroom', '1'),
         field('muc#roomconfig_enablearchiving', '1')))));
-  }
-
-  private onStanza(s: Element): boolean {
-    const from = String(s.attrs.from ?? '');
-    const [bareFrom, ...rest] = from.split('/');
-    if (bareFrom?.toLowerCase() !== this.room) return false;
-    const nick = rest.join('/');
-    if (s.is('presence')) return this.onPresence(s, nick);
-    if (s.is('message')) {
-      // Archive query results are the archive module's; leave them alone.
-      if (s.getChild('result', NS.mam)) return false;
-      for (const h of this.messageHandlers) if (h(s, nick) === true) return true;
-    }
-    return false;
-  }
-
-  private onPresence(p: Element, nick: string): boolean {
-    const x = p.getChild('x', MUC_USER);
-    const codes = new Set(x?.getChildren('status').map((c) => c.attrs.code) ?? []);
-    if (p.attrs.type === 'error') {
-      if (nick !== this.nick || this.state !== 'joining') return true;
-      const cond = p.getChild('error')?.children.find((c) => typeof c !== 'string') as Element | undefined;
-      if (cond?.name === 'conflict' && this.attempt < 5) {
-        // Someone else uses our nick in this room: try a distinguishable one.
-        this.attempt++;
-        const base = this.nick.replace(/ \(\d+\)$/, '');
-        this.nick = `${base} (${this.attempt + 1})`;
-        void this.conn.send(xml('presence', { to: `${this.room}/${this.nick}` },
-          xml('x', { xmlns: NS.muc }, xml('history', { maxstanzas: '0' })))).catch((e) => this.waiter?.reject(e));
-        return true;
-      }
-      this.waiter?.reject(new Error(`cannot join ${this.room}: ${cond?.name ?? 'error'}`));
-      return true;
-    }
-    const item = x?.getChild('item');
-    const self = codes.has('110');
-    if (p.attrs.type === 'unavailable') {
-      this.occupants.delete(nick);
-      if (self) {
-        this.state = 'idle';
-        // Kicked, banned or the room went away: join again later unless we are leaving.
-        if (this.wanted && !codes.has('307') && !codes.has('301')) setTimeout(() => { if (this.wanted && this.conn.online && this.state === 'idle') void this.join().catch(() => {}); }, 2000);
-      }
-    } else {
-      const occ = { nick, role: item?.attrs.role ?? 'participant', affiliation: item?.attrs.affiliation ?? 'none' };
-      this.occupants.set(nick, occ);
-      if (self) {
-        if (nick) this.nick = nick;
-        this.role = occ.role;
-        this.affiliation = occ.affiliation;
-        if (this.state === 'joining') {
-          this.state = 'joined';
-          this.waiter?.resolve();
-        }
-      }
-    }
-    for (const fn of this.occupantHandlers) fn();
-    return true;
   }
 }

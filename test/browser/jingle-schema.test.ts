@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { parseServices, parseIceAttribute } from '../../src/call/extdisco.js';
 import { candidateContents, parseJingleIq, sessionAccept, sessionInfo, sessionInitiate, sessionTerminate, transportInfo } from '../../src/call/jingle-session.js';
-import { buildJmi, parseJmi } from '../../src/call/jmi.js';
+import { buildJmi, parseJmi } from '../../src/core/protocol/jmi.js';
 import { parseSdp, parseSdpCandidate } from '../../src/call/sdp-jingle.js';
 import { xml } from '../../src/core/xmpp.js';
 import { parseXml } from './call-xml.js';

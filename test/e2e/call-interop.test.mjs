@@ -151,7 +151,9 @@ describe('cc-call interop', () => {
     const stanzas = sent.filter((t) => /urn:xmpp:jingle(-message)?:/.test(t)).map((t) => parseLtx(t));
     const checked = stanzas.map((el) => ({ el, problems: validateCallStanza(el) })).filter((r) => r.problems);
     const kinds = new Set(checked.map(({ el }) => el.getChild('jingle')?.attrs.action ?? el.getChildElements().find((e) => e.attrs.xmlns === 'urn:xmpp:jingle-message:0')?.name));
-    for (const k of ['propose', 'session-initiate', 'transport-info', 'session-terminate', 'finish']) assert.ok(kinds.has(k), `alice sent a ${k}`);
+    // A transport-info goes out only for candidates gathered after the session-initiate left (a race
+    // with the proceed): checked when present; the recorded stanzas of the unit test always have one.
+    for (const k of ['propose', 'session-initiate', 'session-terminate', 'finish']) assert.ok(kinds.has(k), `alice sent a ${k}`);
     assert.deepEqual(checked.filter((r) => r.problems.length).map((r) => ({ stanza: r.el.toString().slice(0, 200), problems: r.problems })), []);
     if (process.env.CC_RECORD_STANZAS) {
       // Refreshes the recorded stanzas the unit test validates (test/browser/jingle-schema.test.ts).

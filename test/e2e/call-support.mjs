@@ -8,7 +8,7 @@ export const waitUntil = (fn, what, timeout = 20_000) => until(fn, what, timeout
 /** Runs in every page before its scripts: records cc-call events and exposes media helpers. */
 function instrument() {
   const events = [];
-  for (const type of ['cc-call-state', 'cc-call-incoming', 'cc-call-ended']) {
+  for (const type of ['cc-call-state', 'cc-call-incoming', 'cc-call-ended', 'cc-connection-change']) {
     document.addEventListener(type, (e) => events.push({ type, detail: e.detail }), true);
   }
   const root = () => document.querySelector('cc-call')?.shadowRoot;
@@ -34,13 +34,17 @@ function instrument() {
   });
 }
 
-/** Opens `url` (a page with one cc-call) in its own browser context: own cookies, own session. */
-export async function openCall(browser, url) {
-  const ctx = await browser.newContext();
+/**
+ * Opens `url` (a page with one cc-call) in its own browser context: own cookies, own session.
+ * `context`: options of the context (permissions, …); `setup(page)` runs before the page loads.
+ */
+export async function openCall(browser, url, { context = {}, setup = async () => {} } = {}) {
+  const ctx = await browser.newContext(context);
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   await page.addInitScript(instrument);
+  await setup(page);
   await page.goto(url);
   return {
     ctx, page, errors,
@@ -56,16 +60,26 @@ export async function openCall(browser, url) {
   };
 }
 
-/** Totals over the call's peer connections, read through the element's getStats(). */
-export function callStats(page) {
-  return page.evaluate(async () => {
-    const reports = await document.querySelector('cc-call').getStats();
-    const t = { framesDecoded: 0, audioBytesSent: 0, videoBytesSent: 0, audioBytesReceived: 0, videoBytesReceived: 0, relay: false };
+/**
+ * Totals over the call's peer connections, read through the element's getStats(). `host`: the element
+ * whose shadow root holds the cc-call (cc-chat's docked one), else the page's own cc-call.
+ */
+export function callStats(page, host) {
+  return page.evaluate(async (h) => {
+    const el = h ? document.querySelector(h).shadowRoot.querySelector('cc-call') : document.querySelector('cc-call');
+    const reports = await el.getStats();
+    const t = { framesDecoded: 0, audioBytesSent: 0, videoBytesSent: 0, audioBytesReceived: 0, videoBytesReceived: 0, relay: false, frameWidth: 0, frameHeight: 0, ufrag: '' };
     for (const r of reports) {
       const byId = new Map();
       r.forEach((s) => byId.set(s.id, s));
       r.forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video') { t.framesDecoded += s.framesDecoded ?? 0; t.videoBytesReceived += s.bytesReceived ?? 0; }
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          t.framesDecoded += s.framesDecoded ?? 0;
+          t.videoBytesReceived += s.bytesReceived ?? 0;
+          t.frameWidth = s.frameWidth ?? t.frameWidth;
+          t.frameHeight = s.frameHeight ?? t.frameHeight;
+        }
+        if (s.type === 'transport') t.ufrag = s.iceLocalUsernameFragment ?? '';
         if (s.type === 'inbound-rtp' && s.kind === 'audio') t.audioBytesReceived += s.bytesReceived ?? 0;
         if (s.type === 'outbound-rtp' && s.kind === 'audio') t.audioBytesSent += s.bytesSent ?? 0;
         if (s.type === 'outbound-rtp' && s.kind === 'video') t.videoBytesSent += s.bytesSent ?? 0;
@@ -76,7 +90,7 @@ export function callStats(page) {
       });
     }
     return t;
-  });
+  }, host);
 }
 
 /**

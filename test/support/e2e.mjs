@@ -55,8 +55,9 @@ export const CHROMIUM_ARGS = [
   '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
 ];
 
-export function launchBrowser() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+/** Debian's Chromium; `args` replaces the default flags (e.g. without the fake permission prompt). */
+export function launchBrowser(args = CHROMIUM_ARGS) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
 }
 
 let n = 0;

@@ -29,11 +29,14 @@ export interface OccupantPresence {
   kicked: boolean;
 }
 
-export function joinPresence(room: string, nick: string, show?: string): Element {
+/** Enters a room without its history (we read the archive), with extra presence payloads. */
+export function joinPresence(room: string, nick: string, extra: Element[] = []): Element {
   return xml('presence', { to: `${room}/${nick}` },
-    xml('x', { xmlns: NS.muc }, xml('history', { maxstanzas: '0' })),
-    ...(show && show !== 'available' ? [xml('show', {}, show)] : []));
+    xml('x', { xmlns: NS.muc }, xml('history', { maxstanzas: '0' })), ...extra);
 }
+
+/** Our presence in a room we are in (a changed payload), not a join. */
+export const occupantPresence = (room: string, nick: string, extra: Element[] = []) => xml('presence', { to: `${room}/${nick}` }, ...extra);
 
 export const leavePresence = (room: string, nick: string) => xml('presence', { to: `${room}/${nick}`, type: 'unavailable' });
 

@@ -47,6 +47,7 @@ const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off
  * @cssprop --cc-danger - Colour of the hang-up button.
  * @cssprop --cc-call-width - Width of the docked panel.
  * @cssprop --cc-z-index - Stacking level in full screen.
+ * @cssprop --cc-call-stage-max-height - Cap on the video area's height when docked (not in full screen).
  */
 export class CcCall extends CcElement {
   static override styles = callStyles;
@@ -76,11 +77,12 @@ export class CcCall extends CcElement {
   private clock?: ReturnType<typeof setInterval>;
   private sinkId = '';
 
-  /** Calls `jid` (default: the `with` attribute). */
-  async call(jid = this.with, opts: { video?: boolean } = {}): Promise<void> {
+  /** Calls `jid` (default: the `with` attribute); with `room: true`, joins the group call of room `jid`. */
+  async call(jid = this.with, opts: { video?: boolean; room?: boolean } = {}): Promise<void> {
     if (!this.engine) return;
     try {
-      if (this.room && !jid) await this.engine.call(this.room, { video: opts.video ?? this.video, room: true });
+      if (opts.room && jid) await this.engine.call(jid, { video: opts.video ?? this.video, room: true });
+      else if (this.room && !jid) await this.engine.call(this.room, { video: opts.video ?? this.video, room: true });
       else if (jid) await this.engine.call(jid, { video: opts.video ?? this.video });
     } catch (e) {
       this.emit('cc-error', { code: 'call', message: String((e as Error).message ?? e) });
@@ -112,8 +114,19 @@ export class CcCall extends CcElement {
     this.watch(this.engine.$call, (v) => this.onCall(v));
   }
 
+  override connectedCallback() {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
+  }
+
+  /** A headset plugged in or out during a call: the pickers follow. */
+  private onDeviceChange = () => {
+    if (this.engine?.$call.get()?.state === 'active') void this.loadDevices();
+  };
+
   override disconnectedCallback() {
     super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     this.unring?.();
     this.unring = undefined;
     this.tones.dispose();
@@ -222,7 +235,10 @@ export class CcCall extends CcElement {
   }
 
   private renderCall(v: CallView) {
-    const status = v.state === 'ringing' ? (v.remoteRinging ? 'Ringing…' : 'Calling…') : v.state === 'connecting' ? 'Connecting…' : clock(durationOf(v));
+    // A dropped media path is being restored (ICE restart): say so rather than let the clock run on a frozen picture.
+    const lost = v.state === 'active' && v.remotes.some((r) => r.connection === 'disconnected' || r.connection === 'failed');
+    const status = v.state === 'ringing' ? (v.remoteRinging ? 'Ringing…' : 'Calling…') : v.state === 'connecting' ? 'Connecting…'
+      : lost ? 'Reconnecting…' : clock(durationOf(v));
     const showVideo = v.video;
     return html`<div class="panel ${this.full ? 'full' : ''}" part="panel">
       <div class="bar">
@@ -261,7 +277,9 @@ export class CcCall extends CcElement {
 
   private renderDevices(v: CallView) {
     const of = (kind: MediaDeviceKind) => this.devices.filter((d) => d.kind === kind);
-    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId}>${d.label || `${d.kind} ${i + 1}`}</option>`;
+    // The devices in use are those of the live tracks (the browser's default until one is picked).
+    const using = new Set([...(v.local?.getTracks() ?? [])].map((t) => t.getSettings().deviceId).concat(this.sinkId));
+    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId} ?selected=${using.has(d.deviceId)}>${d.label || `${d.kind} ${i + 1}`}</option>`;
     const speakers = of('audiooutput');
     return html`<div class="devices">
       <label for="mic">Microphone</label>

@@ -41,8 +41,9 @@ const own = css`
   .stage {
     position: relative; background: var(--cc-stage); color: #fff; min-height: 200px; display: grid; gap: 4px;
     grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); aspect-ratio: 4 / 3;
+    max-height: var(--cc-call-stage-max-height, none);
   }
-  .panel.full .stage { flex: 1; aspect-ratio: auto; }
+  .panel.full .stage, :host([fullscreen]) .stage { flex: 1; aspect-ratio: auto; max-height: none; }
   .tile { position: relative; display: grid; place-items: center; min-height: 0; overflow: hidden; }
   .tile video { width: 100%; height: 100%; object-fit: cover; }
   .tile .label { position: absolute; left: 6px; bottom: 6px; font-size: 12px; background: rgb(0 0 0 / 0.5); padding: 1px 6px; border-radius: 6px; }

@@ -3,7 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
 import { CcElement } from '../base.js';
 import { t } from '../i18n.js';
+import type { StartCallDetail } from './chat-actions.js';
 import type { ChatView } from './chat-view.js';
+import { ChatExtras, type AccountProps } from './extras.js';
 import { chatStyles } from './styles.js';
 
 let panes: Promise<unknown> | undefined;
@@ -25,6 +27,9 @@ const WIDE = 640;
  * @attr notifications - Browser notifications for new messages while the page is hidden.
  * @attr sound - `on` (default) or `off`: a chime for new messages.
  * @attr muted - No sound and no notifications.
+ * @fires {CustomEvent<CcCallIncomingDetail>} cc-call-incoming - With `calls`: a call rings here (the panel opens). detail: `{ from, video }`
+ * @fires {CustomEvent<CcCallStateDetail>} cc-call-state - With `calls`: detail: `{ state: 'ringing' | 'connecting' | 'active' | 'ended' }`
+ * @fires {CustomEvent<CcCallEndedDetail>} cc-call-ended - With `calls`: detail: `{ reason, duration }` (seconds connected)
  * @csspart launcher - The floating button in launcher mode.
  * @csspart badge - The unread badge on the launcher.
  * @csspart panel - The chat panel.
@@ -75,6 +80,10 @@ export class CcChat extends CcElement {
   @property() sound = 'on';
   /** No sound and no notifications at all (each conversation can also be muted on its own). */
   @property({ type: Boolean }) muted = false;
+  /** `Audio call` / `Video call` in conversation headers (a group call in rooms), and incoming calls ring here. */
+  @property({ type: Boolean }) calls = false;
+  /** A `Whiteboard` button in room headers: the room's shared board in a panel. */
+  @property({ type: Boolean }) whiteboard = false;
 
   @state() private current = '';
   @state() private view: 'list' | 'conversation' | 'new' = 'list';
@@ -87,6 +96,7 @@ export class CcChat extends CcElement {
   private offPush?: () => void;
   private resize?: ResizeObserver;
   private lastUnread = 0;
+  private readonly extras = new ChatExtras(this);
 
   /** Opens the launcher panel (fires `cc-open-change`). */
   show() { this.setOpen(true); }
@@ -101,6 +111,14 @@ export class CcChat extends CcElement {
     this.view = 'conversation';
     this.updateActive();
     this.updateComplete.then(() => this.viewEl()?.updateComplete).then(() => this.viewEl()?.focusComposer());
+  }
+
+  /** @internal What the embedded cc-call and cc-whiteboard need to share this element's session. */
+  account(): AccountProps {
+    return {
+      service: this.service, domain: this.domain, jid: this.jid, password: this.password, credentialsUrl: this.credentialsUrl,
+      anonymous: this.anonymous, nick: this.nick, theme: this.theme,
+    };
   }
 
   private get supportMode() {
@@ -126,6 +144,9 @@ export class CcChat extends CcElement {
     });
     if (this.with) this.openConversation(this.with);
     if (this.room) this.joinRoom(this.room);
+    // Ringing needs the call engine: it loads once the chat is up, never before its first paint.
+    this.watch(s.connection.$state, (st) => { if (st === 'online' && this.calls) void this.extras.loadCalls(); });
+    if (s.connection.online && this.calls) void this.extras.loadCalls();
     this.offPush?.();
     // Push code loads only on pages that enable it, keeping first paint small.
     if (this.push) {
@@ -186,6 +207,7 @@ export class CcChat extends CcElement {
     if (!this.hasUpdated || !this.session) return;
     if (changed.has('with') && this.with) this.openConversation(this.with);
     if (changed.has('room') && this.room) this.joinRoom(this.room);
+    if (changed.has('calls') && this.calls && this.session.connection.online) void this.extras.loadCalls();
   }
 
   protected override updated(changed: PropertyValues) {
@@ -282,6 +304,10 @@ export class CcChat extends CcElement {
     const muted = this.current ? s.mutes.has(this.current) : false;
     const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l}
       ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
+        ${this.calls || this.whiteboard ? html`<cc-chat-actions slot="actions" .session=${s} jid=${this.current} .lang=${l}
+          ?calls=${this.calls} ?whiteboard=${this.whiteboard} ?busy=${this.extras.callLive}
+          @cc-start-call=${(e: CustomEvent<StartCallDetail>) => void this.extras.startCall(e.detail)}
+          @cc-open-board=${(e: CustomEvent<{ room: string }>) => void this.extras.openBoard(e.detail.room)}></cc-chat-actions>` : nothing}
         ${s.conversation(this.current).kind === 'chat' ? html`<button slot="actions" class="header-action"
           aria-label=${t(l, 'Contact info')} title=${t(l, 'Contact info')} @click=${() => (this.profile = this.current)}>ⓘ</button>` : nothing}
         <button slot="actions" class="header-action" aria-pressed=${muted}
@@ -301,7 +327,7 @@ export class CcChat extends CcElement {
       .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
     const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
       <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
-    return html`${status}${push}${this.renderNotificationAsk()}${body}${profile}`;
+    return html`${status}${push}${this.renderNotificationAsk()}${this.calls ? this.extras.renderCall() : nothing}${body}${this.extras.renderBoard()}${profile}`;
   }
 
   /** Permission is asked only when the user clicks, never on load. */

@@ -48,6 +48,20 @@ const own = css`
   .list-pane > *, .conv-pane > * { flex: 1; min-height: 0; }
   .conv-pane { min-height: 0; display: flex; flex-direction: column; }
   .empty { margin: auto; color: var(--cc-muted); }
+  cc-call.dock { flex: none; --cc-call-width: 100%; --cc-call-stage-max-height: 200px; max-height: 75%; overflow: auto; }
+  .board { position: absolute; inset: 0; z-index: 2; display: flex; flex-direction: column; background: var(--cc-bg); }
+  :host([mode='launcher']) .board {
+    position: fixed; inset: calc(var(--cc-space) * 2); z-index: var(--cc-z-index); border: 1px solid var(--cc-border);
+    border-radius: var(--cc-radius); overflow: hidden; box-shadow: 0 10px 30px rgb(0 0 0 / 0.2);
+  }
+  .board-bar { display: flex; align-items: center; gap: var(--cc-space); padding: var(--cc-space); border-bottom: 1px solid var(--cc-border); }
+  .board-bar .title { flex: 1; font-weight: 600; }
+  .board-bar button {
+    font: inherit; color: inherit; cursor: pointer; border: 1px solid var(--cc-border); background: var(--cc-bg);
+    border-radius: calc(var(--cc-radius) / 1.5); padding: 6px 10px;
+  }
+  .board-bar button:focus-visible { outline: 2px solid var(--cc-accent); outline-offset: 2px; }
+  .board cc-whiteboard { flex: 1; min-height: 0; }
   .push { padding: 4px var(--cc-space); border-bottom: 1px solid var(--cc-border); font-size: 13px; }
   .ask { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 6px var(--cc-space); border-bottom: 1px solid var(--cc-border); font-size: 13px; }
   .ask span { flex: 1; min-width: 160px; }
@@ -62,6 +76,7 @@ const own = css`
   .error .attr { display: block; font-size: 12px; }
   @media (max-width: 640px) {
     :host([mode='launcher']) .panel { inset: 0; width: auto; height: auto; max-height: none; border-radius: 0; }
+    :host([mode='launcher']) .board { inset: 0; border-radius: 0; }
   }
 `;
 

@@ -148,7 +148,7 @@ export class CcWhiteboard extends CcElement {
     const model = new BoardModel(me);
     this.model = model;
     const nick = this.nick || s.config.nick || (this.jid ? this.jid.split('@')[0]! : 'guest');
-    const transport = new RoomTransport(conn, this.room, nick);
+    const transport = new RoomTransport(conn, s.memberships, this.room, nick);
     const sync = new BoardSync(model, transport);
     this.sync = sync;
     this.offModel = model.onChange((ids, origin) => {

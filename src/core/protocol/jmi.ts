@@ -1,7 +1,7 @@
 // XEP-0353 Jingle Message Initiation: propose / ringing / proceed / reject / retract / finish
 // (and the older `accept`), so every device of the callee rings before a full JID is chosen. Pure
 // build/parse functions; the call engine decides what to send when.
-import { xml, type Element } from '../core/xmpp.js';
+import { xml, type Element } from '../xmpp.js';
 
 export const JMI_NS = 'urn:xmpp:jingle-message:0';
 const JINGLE_NS = 'urn:xmpp:jingle:1';

@@ -4,6 +4,7 @@ import { atom } from 'nanostores';
 import { backoffDelay } from './backoff.js';
 import type { AccountConfig } from './config.js';
 import { discoverWebSocket } from './protocol/discovery.js';
+import { countEveryStanza } from './stream-management.js';
 import { client, xml, type Client, type Element } from './xmpp.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'error';
@@ -127,6 +128,7 @@ export class Connection {
       this.xmpp = x;
       // We reconnect ourselves, with backoff; the library's fixed 1 s retry would hammer a restarting server.
       x.reconnect.stop();
+      countEveryStanza(x);
       for (const r of this.iqRoutes) this.installIq(x, r);
       x.on('error', (e: Error) => this.onError(e));
       x.on('stanza', (s: Element) => this.route(s));

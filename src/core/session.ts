@@ -26,6 +26,8 @@ export interface IncomingEvent {
 }
 
 const PAUSE_AFTER = 5000;
+/** Longest wait before a displayed marker goes out for messages read as they arrive. */
+const MARK_EVERY = 300;
 
 export class Session {
   readonly connection: Connection;
@@ -41,6 +43,7 @@ export class Session {
   private readonly unsent: { conversation: string; stanza: Element; key: string }[] = [];
   private active: string | null = null;
   private composing = new Map<string, ReturnType<typeof setTimeout>>();
+  private markTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private summaryQueued = false;
 
   constructor(readonly config: AccountConfig) {
@@ -143,6 +146,18 @@ export class Session {
     if (!ref || lastIn.status === 'read') return;
     conv.store.update(lastIn.key, { status: 'read' });
     void this.connection.send(displayedMessage(conv.jid, ref, conv.kind === 'room' ? 'groupchat' : 'chat')).catch(() => {});
+  }
+
+  /**
+   * A marker covers every message before it (XEP-0333), so during a burst one per short while is
+   * enough; one per message doubled the server's work and slowed the burst itself down.
+   */
+  private markReadSoon(conv: Conversation) {
+    if (this.markTimers.has(conv.jid)) return;
+    this.markTimers.set(conv.jid, setTimeout(() => {
+      this.markTimers.delete(conv.jid);
+      if (this.active === conv.jid) this.markRead(conv);
+    }, MARK_EVERY));
   }
 
   private recountUnread() {
@@ -267,7 +282,7 @@ export class Session {
     const before = conv.$messages.get().length;
     conv.store.add([msg]);
     if (msg.direction !== 'in' || conv.$messages.get().length === before) return;
-    if (this.active === conv.jid) this.markRead(conv);
+    if (this.active === conv.jid) this.markReadSoon(conv);
     else {
       conv.$unread.set(conv.$unread.get() + 1);
       this.recountUnread();

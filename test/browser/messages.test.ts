@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { xml } from '@xmpp/client';
 import { backoffDelay } from '../../src/core/backoff.js';
 import { parseChatMessage, unwrapCarbon, type ChatMessage } from '../../src/core/protocol/message.js';
-import { mergeMessages } from '../../src/core/stores/messages.js';
+import { createMessageStore, mergeMessages } from '../../src/core/stores/messages.js';
 
 const me = 'alice@x';
 const msg = (p: Partial<ChatMessage>): ChatMessage => ({
@@ -107,5 +107,28 @@ describe('mergeMessages with overlapping batches', () => {
     const list = [msg({ stanzaId: 'a', timestamp: 5 }), msg({ stanzaId: 'b', timestamp: 9 })];
     expect(mergeMessages(list, [msg({ stanzaId: 'x', timestamp: 5 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'x', 'b']);
     expect(mergeMessages(list, [msg({ stanzaId: 'y', timestamp: 10 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'y']);
+  });
+});
+
+describe('message store', () => {
+  it('fed live messages one at a time, holds what merging them one at a time gives', () => {
+    const stream = [
+      msg({ stanzaId: 's1', id: 'i1', timestamp: 1 }),
+      msg({ stanzaId: 's2', id: 'i2', timestamp: 2 }),
+      msg({ stanzaId: 's2', id: 'i2', timestamp: 2, status: 'read' }), // the same one again
+      msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', status: 'pending', timestamp: 3 }),
+      msg({ originId: 'o1', id: 'o1', stanzaId: 's3', from: me, direction: 'out', status: 'sent', timestamp: 3 }), // its carbon/archive copy
+      msg({ stanzaId: 's0', timestamp: 0 }), // late, older than the rest
+      msg({ originId: 'o1', from: 'mallory@x', timestamp: 4 }), // another sender's colliding origin-id
+      msg({ stanzaId: 's4', timestamp: 4 }),
+    ];
+    const store = createMessageStore();
+    let expected: readonly ChatMessage[] = [];
+    for (const m of stream) {
+      store.add([m]);
+      expected = mergeMessages(expected, [m]);
+      expect(store.$messages.get()).to.deep.equal(expected);
+    }
+    expect(expected.map((m) => m.stanzaId ?? m.originId)).to.deep.equal(['s0', 's1', 's2', 's3', 'o1', 's4']);
   });
 });

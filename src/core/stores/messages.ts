@@ -98,13 +98,38 @@ export interface MessageStore {
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
 }
 
+const keysOf = (m: ChatMessage) => [m.stanzaId && `s:${m.stanzaId}`, m.originId && `o:${m.from}:${m.originId}`, m.id && `i:${m.from}:${m.id}`]
+  .filter((k): k is string => !!k);
+
 export function createMessageStore(): MessageStore {
   const $messages = atom<readonly ChatMessage[]>([]);
+  // The identity keys of every message in `indexed`: lets a live message be appended without
+  // re-indexing the whole list (a burst of n messages would otherwise cost n² work).
+  let indexed: readonly ChatMessage[] | undefined;
+  const keys = new Set<string>();
+  const appendFast = (list: readonly ChatMessage[], m: ChatMessage): boolean => {
+    const last = list[list.length - 1];
+    if (last && m.timestamp < last.timestamp) return false;
+    if (indexed !== list) {
+      keys.clear();
+      for (const x of list) for (const k of keysOf(x)) keys.add(k);
+    }
+    const mine = keysOf(m);
+    if (mine.some((k) => keys.has(k))) return false;
+    const next = [...list, m];
+    for (const k of mine) keys.add(k);
+    indexed = next;
+    $messages.set(next);
+    return true;
+  };
   return {
     $messages,
-    add(messages, position) {
-      const next = mergeMessages($messages.get(), messages, position);
-      if (next !== $messages.get()) $messages.set(next);
+    add(messages, position = 'auto') {
+      const list = $messages.get();
+      // Newer than everything and unknown: what mergeMessages would do, without its full pass.
+      if (messages.length === 1 && position === 'auto' && appendFast(list, messages[0]!)) return;
+      const next = mergeMessages(list, messages, position);
+      if (next !== list) $messages.set(next);
     },
     update(key, patch) {
       const list = $messages.get();

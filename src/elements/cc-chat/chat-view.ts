@@ -14,6 +14,9 @@ const STATUS_TEXT: Record<Status, string> = {
 };
 const SHOW_TEXT: Record<string, string> = { chat: 'online', available: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
 
+/** Shortest time between two renders caused by new messages. */
+const RENDER_EVERY = 50;
+
 type Row = { key: string; day: number } | { key: string; m: ChatMessage; showNick: boolean };
 
 /** Adds a date separator before the first message of each day. */
@@ -68,6 +71,7 @@ export class ChatView extends LitElement {
   private rows: Row[] = [];
   private rowsOf?: readonly ChatMessage[];
   private atBottom = true;
+  private lastScrollTop = 0;
   private firstVisible = 0;
 
   focusComposer() {
@@ -112,15 +116,38 @@ export class ChatView extends LitElement {
     this.rowsOf = undefined;
     this.rows = [];
     this.atBottom = true;
+    this.lastScrollTop = 0;
     const rerender = () => this.requestUpdate();
     this.unsubs = [
-      conv.$messages.listen(rerender), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
+      conv.$messages.listen(this.messagesChanged), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
       s.$presence.listen(rerender), s.rooms.$rooms.listen(rerender), s.contacts.$roster.listen(rerender),
     ];
     if (s.connection.online && conv.$messages.get().length < 2) void conv.loadLatest();
     const p = s.$presence.get()[conv.jid];
     if (conv.kind === 'chat' && (!p || p.show === 'offline') && s.connection.online) void s.contacts.fetchLastSeen(conv.jid);
   }
+
+  private renderTimer?: ReturnType<typeof setTimeout>;
+  private renderedAt = 0;
+
+  /**
+   * Messages arrive one socket event at a time, and each render lays the virtual list out again: in
+   * a burst, render at most once per RENDER_EVERY ms (the first change at once, the rest together).
+   */
+  private messagesChanged = () => {
+    if (this.renderTimer !== undefined) return;
+    const wait = this.renderedAt + RENDER_EVERY - performance.now();
+    if (wait <= 0) {
+      this.renderedAt = performance.now();
+      this.requestUpdate();
+      return;
+    }
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      this.renderedAt = performance.now();
+      this.requestUpdate();
+    }, wait);
+  };
 
   override disconnectedCallback() {
     super.disconnectedCallback();
@@ -137,7 +164,12 @@ export class ChatView extends LitElement {
   private onScroll = () => {
     const log = this.log;
     if (!log) return;
-    const bottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const up = log.scrollTop < this.lastScrollTop - 1;
+    this.lastScrollTop = log.scrollTop;
+    // Only the reader leaves the bottom, by scrolling up. The list scrolls itself too while it lays
+    // out new rows, short of the bottom at times; taking that for the reader's choice made the view
+    // stop following a fast stream of messages.
+    const bottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40 || (this.atBottom && !up);
     if (bottom !== this.atBottom) {
       this.atBottom = bottom;
       if (bottom) this.pin = { index: this.rows.length - 1, block: 'end' };

@@ -4,7 +4,7 @@ import { atom } from 'nanostores';
 import { backoffDelay } from './backoff.js';
 import type { AccountConfig } from './config.js';
 import { discoverWebSocket } from './protocol/discovery.js';
-import { countEveryStanza } from './stream-management.js';
+import { smEnabled, watchStream } from './stream-management.js';
 import { client, xml, type Client, type Element } from './xmpp.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'error';
@@ -21,6 +21,9 @@ type StanzaHandler = (stanza: Element) => boolean | void;
 type IqHandler = (iq: Element) => Element | true | Promise<Element | true>;
 type IqRoute = { type: 'get' | 'set'; ns: string; name: string; handler: IqHandler };
 type OnlineHook = (resumed: boolean) => void | Promise<void>;
+type AckHandler = (stanza: Element, acked: boolean) => void;
+/** Prepares a new client to resume a stream instead of starting a session; false if it cannot. */
+export type Resumer = (x: Client, service: string, bareJid: string) => boolean;
 
 export class Connection {
   readonly $state = atom<ConnectionState>('connecting');
@@ -33,10 +36,14 @@ export class Connection {
   private readonly handlers = new Set<StanzaHandler>();
   private readonly onlineHooks = new Set<OnlineHook>();
   private readonly iqRoutes: IqRoute[] = [];
+  private readonly ackHandlers = new Set<AckHandler>();
+  private resumer?: Resumer;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private everOnline = false;
+  /** This account was online from this device before (the cache says so): failing to connect now is being offline, not a wrong address. */
+  private knownReachable = false;
 
   constructor(private readonly config: AccountConfig, private readonly resource: string) {}
 
@@ -78,9 +85,39 @@ export class Connection {
     return this.xmpp.iqCaller.request(iq, timeoutMs);
   }
 
-  /** The transport's stream-management events, for the outbox. */
+  /** The transport's stream-management state. */
   get streamManagement() {
     return this.xmpp?.streamManagement;
+  }
+
+  /** Whether the server acknowledges what we send (XEP-0198) on the current stream. */
+  get smEnabled(): boolean {
+    return smEnabled(this.xmpp);
+  }
+
+  /** The server acknowledged a stanza we sent (true), or the stream it went out on is gone (false). */
+  onStreamAck(h: AckHandler): () => void {
+    this.ackHandlers.add(h);
+    return () => this.ackHandlers.delete(h);
+  }
+
+  /** The account was online from this device before: not reaching the server now means offline. */
+  markReachable() {
+    this.knownReachable = true;
+    if (this.$state.get() === 'error' && this.$error.get()?.code === 'unreachable') {
+      this.$error.set(null);
+      this.$state.set('offline');
+    }
+  }
+
+  /** The current client and the address it talks to (for saving its stream for the next page). */
+  get transport(): { client?: Client; service?: string } {
+    return { client: this.xmpp, service: this.service };
+  }
+
+  /** The first connection resumes a stream (left by the previous page) when the server still has it. */
+  resumeOnStart(r: Resumer) {
+    this.resumer = r;
   }
 
   private watching = false;
@@ -128,17 +165,27 @@ export class Connection {
       this.xmpp = x;
       // We reconnect ourselves, with backoff; the library's fixed 1 s retry would hammer a restarting server.
       x.reconnect.stop();
-      countEveryStanza(x);
+      watchStream(x, {
+        online: () => void this.becameOnline(false),
+        ack: (stanza, acked) => this.ackHandlers.forEach((h) => h(stanza, acked)),
+      });
       for (const r of this.iqRoutes) this.installIq(x, r);
       x.on('error', (e: Error) => this.onError(e));
       x.on('stanza', (s: Element) => this.route(s));
       x.on('nonza', (n: Element) => {
         if (n.is('features', 'http://etherx.jabber.org/streams')) this.csi = !!n.getChild('csi', 'urn:xmpp:csi:0');
       });
-      x.on('online', () => void this.becameOnline(false));
       (x.streamManagement as unknown as Emitter).on('resumed', () => void this.becameOnline(true));
       x.on('disconnect', () => this.lost());
-      await x.start();
+      const resumer = this.resumer;
+      this.resumer = undefined;
+      if (resumer?.(x, this.service, `${creds.auth.username}@${creds.domain}`.toLowerCase())) {
+        // No 'online' comes when the stream resumes ('resumed' does), so do not wait for one.
+        await x.connect(this.service);
+        await x.open({ domain: creds.domain, lang: x.options.lang });
+      } else {
+        await x.start();
+      }
     } catch (e) {
       this.onError(e as Error);
       this.lost();
@@ -196,7 +243,7 @@ export class Connection {
       this.fail({ code: 'auth-failed', attribute: 'password', message: `Login refused by the server (${e.condition ?? 'not-authorized'}): check the address and password` });
     } else if (e.ccCode === 'credentials-url') {
       this.fail({ code: 'credentials-url', attribute: 'credentials-url', message: e.message });
-    } else if (!this.everOnline && this.$state.get() !== 'error') {
+    } else if (!this.everOnline && !this.knownReachable && this.$state.get() !== 'error') {
       this.$error.set({ code: 'unreachable', attribute: 'service', message: `Cannot reach the chat server at ${this.service}` });
     }
   }
@@ -212,8 +259,9 @@ export class Connection {
 
   private lost() {
     if (this.stopped) return;
-    this.$state.set(this.everOnline ? 'offline' : 'error');
-    if (!this.everOnline && !this.$error.get()) {
+    const offline = this.everOnline || this.knownReachable;
+    this.$state.set(offline ? 'offline' : 'error');
+    if (!offline && !this.$error.get()) {
       this.$error.set({ code: 'unreachable', attribute: 'service', message: `Cannot reach the chat server at ${this.service}` });
     }
     this.scheduleReconnect();

@@ -36,6 +36,8 @@ export class Rooms {
   readonly $invites = atom<readonly Invite[]>([]);
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void; tries: number }>();
   private conferenceDomain?: string;
+  /** The rooms we belong to are known (bookmarks read, joins tried) since the last fresh session. */
+  settled = false;
 
   constructor(
     private readonly conn: Connection,
@@ -52,6 +54,7 @@ export class Rooms {
       for (const r of rejoin) this.$rooms.setKey(r.jid, { ...r, joined: false, occupants: {} });
       await Promise.all(rejoin.map((r) => this.join(r.jid, r.nick).catch(() => {})));
       await this.joinBookmarked();
+      this.settled = true;
     });
     this.$rooms.listen(onChange);
   }

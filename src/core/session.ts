@@ -1,21 +1,19 @@
 // An account's session: the connection plus the stores and actions elements use. Elements never
 // build stanzas; they call these methods and render these stores.
 import { atom } from 'nanostores';
-import { queryArchive } from './archive.js';
-import type { AccountConfig } from './config.js';
+import { parseArchived, recentChats } from './archive.js';
+import { accountKey, type AccountConfig } from './config.js';
 import { Connection } from './connection.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
-import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
-import type { ArchivedStanza } from './protocol/mam.js';
-import {
-  bare, buildChatMessage, buildGroupMessage, parseChatMessage, parseGroupMessage, unwrapCarbon, type ChatMessage,
-} from './protocol/message.js';
+import type { Durable } from './durable.js';
+import { chatStateMessage, displayedMessage } from './protocol/chat-states.js';
+import { bare, type ChatMessage } from './protocol/message.js';
 import { buildPresence, type Show } from './protocol/presence.js';
-import { receiptFor, receivedId } from './protocol/receipts.js';
+import { receiveMessage, systemMessage } from './receiving.js';
 import { Rooms } from './rooms.js';
 import { summarize, type ConversationSummary } from './summaries.js';
-import { NS, xml, type Element } from './xmpp.js';
+import { NS, xml } from './xmpp.js';
 
 export const newId = () => crypto.randomUUID();
 
@@ -39,8 +37,13 @@ export class Session {
   readonly $unreadTotal = atom(0);
   private readonly conversations = new Map<string, Conversation>();
   private readonly incomingListeners = new Set<(e: IncomingEvent) => void>();
-  /** Messages waiting for a connection, oldest first. */
-  private readonly unsent: { conversation: string; stanza: Element; key: string }[] = [];
+  /** The outbox, its sender and the cache, once their chunk is loaded (see durable.ts). */
+  readonly durable: Promise<Durable>;
+  sender?: Durable['sender'];
+  private persistence?: Durable['persistence'];
+  private onlineBefore = false;
+  /** logout() ran: this session is over. */
+  signedOut = false;
   private active: string | null = null;
   private composing = new Map<string, ReturnType<typeof setTimeout>>();
   private markTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -50,17 +53,45 @@ export class Session {
     this.connection = new Connection(config, `cc-${newId().slice(0, 8)}`);
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
-    this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
+    this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.ownBare().split('@')[0]!,
       (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
-    this.connection.onStanza((s) => (s.is('message') ? this.onMessage(s) : false));
+    this.connection.onStanza((s) => (s.is('message') ? receiveMessage(this, s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));
+    this.durable = import('./durable.js').then((m) => {
+      const d = m.setupDurable(this, accountKey(config));
+      this.sender = d.sender;
+      this.persistence = d.persistence;
+      // Messages held for a room go out once we are in it.
+      this.rooms.$rooms.listen(() => void d.sender.flush());
+      return d;
+    });
+  }
+
+  nickIn(room: string): string | undefined {
+    return this.rooms.nickIn(room);
+  }
+
+  /** For the outbox: whether a room takes our messages now. */
+  roomState(room: string): 'joined' | 'failed' | 'waiting' {
+    const r = this.rooms.$rooms.get()[room];
+    // Not known yet after a reload: the bookmarks will say.
+    if (!r) return this.rooms.settled ? 'failed' : 'waiting';
+    return r.joined ? 'joined' : r.error ? 'failed' : 'waiting';
+  }
+
+  /** Our address: known from the configuration or an earlier login even before this one. */
+  ownBare(): string {
+    const l = this.config.login;
+    return this.connection.bare || (l.kind === 'password' ? l.jid.toLowerCase() : this.persistence?.cachedJid ?? '');
   }
 
   get $presence() {
     return this.contacts.$presence;
   }
 
-  start() {
+  /** Connects once the previous page's resumable stream (if any) is known. */
+  async start() {
+    await this.durable.catch((e) => console.warn('cc: no outbox or cache', e));
     return this.connection.start();
   }
 
@@ -68,13 +99,32 @@ export class Session {
     return this.connection.stop();
   }
 
+  /** Ends the session and forgets this account on this device: cache, outbox, resumable stream. */
+  async logout() {
+    this.signedOut = true;
+    const d = await this.durable;
+    d.persistence.signOut();
+    await this.connection.stop();
+    await d.persistence.erase();
+  }
+
+  conversationList(): Iterable<Conversation> {
+    return this.conversations.values();
+  }
+
+  listChanged() {
+    this.queueSummary();
+  }
+
   conversation(jid: string, kind?: ConversationKind): Conversation {
     const key = bare(jid);
     let c = this.conversations.get(key);
     if (!c) {
       const k = kind ?? (this.rooms.$rooms.get()[key] ? 'room' : 'chat');
-      c = new Conversation(key, k, this.connection, (items) => this.parseArchive(key, k, items), () => this.queueSummary());
+      c = new Conversation(key, k, this.connection,
+        (items) => parseArchived(key, k, items, { ownBare: this.ownBare(), ownNick: this.rooms.nickIn(key) }), () => this.queueSummary());
       this.conversations.set(key, c);
+      this.persistence?.track(c);
       this.queueSummary();
     }
     return c;
@@ -85,21 +135,25 @@ export class Session {
     return () => this.incomingListeners.delete(fn);
   }
 
-  /** Shows the message at once as pending; it turns sent when the server has it. */
+  /** Shows the message at once as pending; it turns sent when the server has it (see Sender). */
   sendMessage(to: string, body: string): ChatMessage {
     const conv = this.conversation(to);
-    const id = newId();
     const room = conv.kind === 'room';
+    const id = newId();
     const nick = room ? this.rooms.nickIn(conv.jid) : undefined;
     const msg: ChatMessage = {
-      key: id, conversation: conv.jid, from: room ? `${conv.jid}/${nick}` : this.connection.bare, nick,
+      key: id, conversation: conv.jid, from: room ? `${conv.jid}/${nick}` : this.ownBare(), nick,
       direction: 'out', body, timestamp: Date.now(), originId: id, id, status: 'pending',
     };
-    conv.store.add([msg]);
+    conv.store.add([msg], 'live');
     this.stopComposing(conv.jid, false);
-    this.unsent.push({ conversation: conv.jid, stanza: room ? buildGroupMessage(conv.jid, body, id) : buildChatMessage(conv.jid, body, id), key: id });
-    void this.flush();
+    void this.durable.then((d) => d.sender.enqueue(msg, conv.kind));
     return msg;
+  }
+
+  /** Sends a failed message again. */
+  retry(conversation: string, key: string) {
+    this.sender?.retry(bare(conversation), key);
   }
 
   async setPresence(show: Show, status?: string) {
@@ -172,115 +226,48 @@ export class Session {
     // Many changes arrive together (a roster, an archive page, a burst): recompute once per task.
     queueMicrotask(() => {
       this.summaryQueued = false;
-      this.$conversations.set(summarize(this.contacts.$roster.get(), this.rooms.$rooms.get(), this.conversations.values(), (j) => this.contacts.name(j)));
+      const now = summarize(this.contacts.$roster.get(), this.rooms.$rooms.get(), this.conversations.values(), (j) => this.contacts.name(j));
+      this.$conversations.set(this.persistence?.withCache(now) ?? now);
       this.recountUnread();
     });
   }
 
-  private async flush() {
-    while (this.connection.online && this.unsent.length > 0) {
-      const next = this.unsent[0]!;
-      try {
-        await this.connection.send(next.stanza);
-      } catch {
-        return; // Still queued; retried when we are online again.
-      }
-      this.unsent.shift();
-      this.conversation(next.conversation).store.update(next.key, { status: 'sent' });
-    }
-  }
-
   private async onOnline(resumed: boolean) {
+    const { sender, persistence } = await this.durable;
+    await persistence.restored;
+    persistence.rememberJid(this.connection.bare);
     if (!resumed) {
       const own = this.$ownPresence.get();
       await this.connection.send(buildPresence(own.show, own.status));
       await this.connection.request(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS.carbons }))).catch(() => {});
     }
-    await this.flush();
-    if (!resumed) {
-      // A fresh stream may have missed messages while we were away: the archive has them.
-      await Promise.all([...this.conversations.values()].map((c) => c.loadLatest().catch(() => {})));
-      await this.loadRecent().catch(() => {});
-    }
+    const firstOnPage = !this.onlineBefore;
+    this.onlineBefore = true;
+    if (resumed && !firstOnPage) return void sender.flush();
+    // A fresh stream may have missed messages while we were away, and a new page knows only what
+    // the cache kept: the archive has the rest. Messages that may have gone out on a lost stream
+    // wait for it to say whether they arrived; everything else goes out now.
+    sender.holdUncertain();
+    void sender.flush();
+    await Promise.all([...this.conversations.values()].map((c) => c.catchUp().catch(() => {}).then(() => sender.checked(c.jid))));
+    if (!resumed) await this.loadRecent().catch(() => {});
   }
 
   /** Recent 1:1 conversations from our archive, so the list shows them with previews. */
   private async loadRecent() {
-    const page = await queryArchive(this.connection, { before: '', max: 100 });
-    const byConv = new Map<string, ChatMessage[]>();
-    for (const m of this.parseArchive(null, 'chat', page.items)) {
-      if (!byConv.has(m.conversation)) byConv.set(m.conversation, []);
-      byConv.get(m.conversation)!.push(m);
-    }
-    for (const [jid, msgs] of byConv) this.conversation(jid, 'chat').store.add(msgs);
+    for (const [jid, msgs] of await recentChats(this.connection)) this.conversation(jid, 'chat').store.add(msgs);
   }
 
-  private parseArchive(jid: string | null, kind: ConversationKind, items: ArchivedStanza[]): ChatMessage[] {
-    const own = this.connection.bare;
-    const out: ChatMessage[] = [];
-    for (const it of items) {
-      const m = kind === 'room'
-        ? parseGroupMessage(it.message, { ownNick: this.rooms.nickIn(jid!), archived: { ...it, by: jid! } })
-        : parseChatMessage(it.message, { ownBare: own, archived: { ...it, by: own } });
-      if (m && (jid === null || m.conversation === jid)) out.push(m);
-    }
-    return out;
+  /** Our other device read this conversation: unread clears here too. */
+  readElsewhere(conv: Conversation) {
+    conv.$unread.set(0);
+    this.recountUnread();
   }
 
-  private onMessage(s: Element): boolean {
-    if (s.attrs.type === 'groupchat') return this.onGroupMessage(s);
-    const own = this.connection.bare;
-    const unwrapped = unwrapCarbon(s, own);
-    if (!unwrapped) return true;
-    const { message, sent } = unwrapped;
-    const peer = bare(sent ? String(message.attrs.to ?? '') : String(message.attrs.from ?? ''));
-    if (!peer || this.rooms.$rooms.get()[peer]) return false;
-    const receipt = receiptFor(message, newId());
-    if (receipt && !sent) void this.connection.send(receipt).catch(() => {});
-    const conv = this.conversation(peer, 'chat');
-    const confirmed = receivedId(message);
-    if (confirmed) {
-      const target = conv.$messages.get().find((m) => m.direction === 'out' && m.id === confirmed);
-      if (target && target.status !== 'read') conv.store.update(target.key, { status: 'delivered' });
-      return true;
-    }
-    const displayed = parseDisplayed(message);
-    if (displayed) {
-      if (sent) {
-        // Our other device read it: unread clears here too.
-        conv.$unread.set(0);
-        this.recountUnread();
-      } else {
-        markReadUpTo(conv, displayed);
-      }
-      return true;
-    }
-    const state = parseChatState(message);
-    const msg = parseChatMessage(message, { ownBare: own, sentByUs: sent || undefined });
-    if (!sent && state) conv.setTyping(this.contacts.name(peer), state === 'composing');
-    if (!msg) return state !== null;
-    this.deliver(conv, msg);
-    return true;
-  }
-
-  private onGroupMessage(s: Element): boolean {
-    const room = bare(String(s.attrs.from ?? ''));
-    if (!this.rooms.$rooms.get()[room]) return false;
-    const conv = this.conversation(room, 'room');
-    const nick = String(s.attrs.from).slice(room.length + 1);
-    const own = this.rooms.nickIn(room);
-    const state = parseChatState(s);
-    if (state && nick !== own) conv.setTyping(nick, state === 'composing');
-    const msg = parseGroupMessage(s, { ownNick: own });
-    if (!msg) return state !== null || s.getChild('subject') !== undefined;
-    if (s.getChild('delay', NS.delay) && !msg.stanzaId) return true; // Join history; we use the archive.
-    this.deliver(conv, msg);
-    return true;
-  }
-
-  private deliver(conv: Conversation, msg: ChatMessage) {
+  /** Shows a message (the store merges copies); counts it unread unless the user is looking. */
+  deliver(conv: Conversation, msg: ChatMessage) {
     const before = conv.$messages.get().length;
-    conv.store.add([msg]);
+    conv.store.add([msg], 'live');
     if (msg.direction !== 'in' || conv.$messages.get().length === before) return;
     if (this.active === conv.jid) this.markReadSoon(conv);
     else {
@@ -290,17 +277,3 @@ export class Session {
     for (const fn of this.incomingListeners) fn({ from: msg.from, conversation: msg.conversation, text: msg.body });
   }
 }
-
-function markReadUpTo(conv: Conversation, id: string) {
-  const list = conv.$messages.get();
-  const idx = list.findIndex((m) => m.direction === 'out' && m.id === id);
-  if (idx < 0) return;
-  // A marker means everything up to that message was read.
-  conv.store.patchWhere((m, i) => i <= idx && m.direction === 'out' && (m.status === 'sent' || m.status === 'delivered'), { status: 'read' });
-}
-
-function systemMessage(room: string, text: string): ChatMessage {
-  const id = `sys-${newId()}`;
-  return { key: id, conversation: room, from: room, direction: 'in', body: text, timestamp: Date.now(), status: 'received', system: true };
-}
-

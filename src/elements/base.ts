@@ -5,7 +5,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ReadableAtom } from 'nanostores';
 import { isProblem, parseConfig } from '../core/config.js';
 import type { CcError, ConnectionState } from '../core/connection.js';
-import { acquireSession, releaseSession } from '../core/registry.js';
+import { acquireSession, forgetSession, releaseSession } from '../core/registry.js';
 import type { Session } from '../core/session.js';
 
 const ACCOUNT_ATTRS = ['service', 'domain', 'jid', 'password', 'credentialsUrl', 'anonymous', 'nick'] as const;
@@ -58,6 +58,18 @@ export abstract class CcElement extends LitElement {
       this.detach();
       this.attach();
     }
+  }
+
+  /**
+   * Signs the account out on this device: ends the session (for every element using it) and deletes
+   * its cached conversations and unsent messages. A host site calls this when its user logs out.
+   */
+  async logout(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    forgetSession(s);
+    await s.logout();
+    this.requestUpdate();
   }
 
   /** Re-render whenever `store` changes, for as long as this session is attached. */

@@ -103,6 +103,19 @@ describe('mergeMessages with overlapping batches', () => {
     expect(mergeMessages(known, batch).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c', 'd']);
   });
 
+  it('keeps archive items after the live copy of the message before them, whatever their times', () => {
+    // Seen live at 5.7 s; the archive stamps whole seconds, so its copy says 5 s, and so does the next.
+    const live = [msg({ stanzaId: 'a', timestamp: 5700 })];
+    const catchUp = [msg({ stanzaId: 'a', timestamp: 5000 }), msg({ stanzaId: 'b', timestamp: 5000 }), msg({ stanzaId: 'c', timestamp: 6000 })];
+    expect(mergeMessages(live, catchUp).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('puts a live message last, even when its stamp says a little earlier', () => {
+    // A resent message carries the time it was first sent; the stream still delivers in order.
+    const list = [msg({ stanzaId: 'a', timestamp: 5000 }), msg({ stanzaId: 'b', timestamp: 5020 })];
+    expect(mergeMessages(list, [msg({ stanzaId: 'c', timestamp: 5010 })], 'live').map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c']);
+  });
+
   it('places a live message by time after everything at the same time', () => {
     const list = [msg({ stanzaId: 'a', timestamp: 5 }), msg({ stanzaId: 'b', timestamp: 9 })];
     expect(mergeMessages(list, [msg({ stanzaId: 'x', timestamp: 5 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'x', 'b']);

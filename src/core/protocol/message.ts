@@ -20,6 +20,8 @@ export interface ChatMessage {
   nick?: string;
   /** A room event (join, leave, subject) rather than something someone wrote. */
   system?: boolean;
+  /** Why the server refused our message (status failed). */
+  error?: string;
 }
 
 export const bare = (jid: string) => jid.split('/')[0]!.toLowerCase();

@@ -29,10 +29,14 @@ function combine(old: ChatMessage, incoming: ChatMessage): ChatMessage {
  * sender and origin-id/id) is updated in place rather than added again. A new message that comes in
  * the same batch before a known one goes right before it (archive batches are in archive order, and
  * archive times have one-second resolution, so many tie); a page of `older` history goes in front;
- * anything else is placed by timestamp, keeping arrival order for equal times.
+ * anything else is placed by timestamp, keeping arrival order for equal times, but never before a
+ * known message that precedes it in the batch (an archive catch-up after messages seen live: their
+ * second-resolution times would otherwise sort them in front of the live copies of older ones).
+ * A `live` message (as it comes off the stream) goes last: the server delivers in order, while its
+ * time may come from another clock (a delay stamp of a resend) and would misplace it by a few ms.
  * Returns `list` itself when nothing changed.
  */
-export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: 'older' | 'auto' = 'auto'): readonly ChatMessage[] {
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: Placement = 'auto'): readonly ChatMessage[] {
   if (incoming.length === 0) return list;
   const out = list.slice();
   let changed = false;
@@ -49,7 +53,10 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
-  const fresh: { m: ChatMessage; before?: number }[] = [];
+  // The nearest known message before each incoming one, in batch order.
+  const after: (number | undefined)[] = [];
+  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), idx ?? prev), undefined);
+  const fresh: { m: ChatMessage; before?: number; after?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {
     const m = incoming[i]!;
@@ -63,14 +70,14 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
         changed = true;
       }
     } else if (!fresh.some((f) => sameMessage(f.m, m))) {
-      fresh.unshift({ m, before: position === 'older' ? 0 : anchor });
+      fresh.unshift({ m, before: position === 'older' ? 0 : anchor, after: after[i] });
     }
   }
   if (fresh.length === 0) return changed ? out : list;
   const anchored = new Map<number, ChatMessage[]>();
-  const loose: ChatMessage[] = [];
+  const loose: { m: ChatMessage; after?: number }[] = [];
   for (const f of fresh) {
-    if (f.before === undefined) loose.push(f.m);
+    if (f.before === undefined) loose.push(f);
     else anchored.set(f.before, [...(anchored.get(f.before) ?? []), f.m]);
   }
   let result: ChatMessage[] = [];
@@ -80,19 +87,26 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
     result.push(m);
   });
   if (out.length === 0 && anchored.get(0)) result.push(...anchored.get(0)!);
-  for (const m of loose) {
+  for (const { m, after: a } of loose) {
+    if (position === 'live') {
+      result.push(m);
+      continue;
+    }
     // Upper bound on time: equal times keep arrival order.
     let i = result.length;
     while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
+    if (a !== undefined) i = Math.max(i, result.indexOf(out[a]!) + 1);
     if (i === result.length) result.push(m);
     else result = [...result.slice(0, i), m, ...result.slice(i)];
   }
   return result;
 }
 
+export type Placement = 'older' | 'auto' | 'live';
+
 export interface MessageStore {
   $messages: ReadableAtom<readonly ChatMessage[]>;
-  add(messages: readonly ChatMessage[], position?: 'older' | 'auto'): void;
+  add(messages: readonly ChatMessage[], position?: Placement): void;
   update(key: string, patch: Partial<ChatMessage>): void;
   /** Applies `patch` to every message matching `pred`, in one store update. */
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
@@ -107,9 +121,9 @@ export function createMessageStore(): MessageStore {
   // re-indexing the whole list (a burst of n messages would otherwise cost n² work).
   let indexed: readonly ChatMessage[] | undefined;
   const keys = new Set<string>();
-  const appendFast = (list: readonly ChatMessage[], m: ChatMessage): boolean => {
+  const appendFast = (list: readonly ChatMessage[], m: ChatMessage, live: boolean): boolean => {
     const last = list[list.length - 1];
-    if (last && m.timestamp < last.timestamp) return false;
+    if (!live && last && m.timestamp < last.timestamp) return false;
     if (indexed !== list) {
       keys.clear();
       for (const x of list) for (const k of keysOf(x)) keys.add(k);
@@ -126,8 +140,8 @@ export function createMessageStore(): MessageStore {
     $messages,
     add(messages, position = 'auto') {
       const list = $messages.get();
-      // Newer than everything and unknown: what mergeMessages would do, without its full pass.
-      if (messages.length === 1 && position === 'auto' && appendFast(list, messages[0]!)) return;
+      // Unknown, and live or newer than everything: what mergeMessages would do, without its full pass.
+      if (messages.length === 1 && position !== 'older' && appendFast(list, messages[0]!, position === 'live')) return;
       const next = mergeMessages(list, messages, position);
       if (next !== list) $messages.set(next);
     },

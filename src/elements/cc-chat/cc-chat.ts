@@ -216,7 +216,7 @@ export class CcChat extends CcElement {
     const st = this.connectionState;
     if (!this.panesReady) return html`<div class="status" role="status">Loading…</div>`;
     const status = st === 'online' ? nothing
-      : html`<div class="status" role="status">${st === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</div>`;
+      : html`<div class="status" role="status">${s.signedOut ? 'Signed out' : st === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</div>`;
     const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${this.lang}
       ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}></cc-chat-view>` : nothing;
     const list = html`<cc-chat-list .session=${s} .lang=${this.lang} current=${this.current} ?noNewChat=${this.noNewChat}

@@ -46,6 +46,7 @@ export class ChatView extends LitElement {
     .msg { max-width: 80%; padding: 6px 10px; border-radius: var(--cc-radius); background: var(--cc-bubble-in); align-self: flex-start; overflow-wrap: anywhere; }
     .msg.out { align-self: flex-end; background: var(--cc-bubble-out); color: var(--cc-bubble-out-fg); }
     .msg.failed { outline: 2px solid var(--cc-error); }
+    .msg .retry { margin-top: 4px; padding: 2px 10px; font-size: 12px; }
     .msg .body { white-space: pre-wrap; }
     .meta { display: block; font-size: 11px; opacity: 0.85; text-align: end; }
     .typing { min-height: 20px; padding: 0 calc(var(--cc-space) * 1.5); font-size: 12px; color: var(--cc-muted); font-style: italic; }
@@ -286,12 +287,14 @@ export class ChatView extends LitElement {
     if ('day' in r) return html`<div class="row"><span class="day" role="separator">${dayLabel(r.day, this.lang)}</span></div>`;
     const m = r.m;
     if (m.system) return html`<div class="row"><span class="system">${m.body}</span></div>`;
-    const status = m.direction === 'out' ? STATUS_TEXT[m.status] : '';
+    const status = m.direction === 'out' ? (m.status === 'failed' && m.error) || STATUS_TEXT[m.status] : '';
     return html`<div class="row">
       ${r.showNick ? html`<span class="nick">${m.nick}</span>` : nothing}
       <div class="msg ${m.direction} ${m.status}" part="message" data-status=${m.status}>
         <span class="body">${m.body}</span>
-        <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, this.lang)}</time>${status ? html` · <span class="state">${status}</span>` : nothing}</span>
+        <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, this.lang)}</time>${status ? html` · <span class="state">${m.status === 'pending' ? html`<span aria-hidden="true">🕓 </span>` : nothing}${status}</span>` : nothing}</span>
+        ${m.status === 'failed' && m.direction === 'out'
+          ? html`<button class="btn retry" aria-label="Retry" @click=${() => this.session?.retry(m.conversation, m.key)}>Retry</button>` : nothing}
       </div>
     </div>`;
   }

@@ -25,8 +25,9 @@ export class Conversation {
   constructor(
     readonly jid: string,
     readonly kind: ConversationKind,
-    private readonly conn: Connection,
-    private readonly parse: ArchiveParser,
+    readonly conn: Connection,
+    /** Turns archived stanzas of this conversation into messages. */
+    readonly parse: ArchiveParser,
     onChange: () => void,
   ) {
     this.store.$messages.listen(onChange);
@@ -48,38 +49,11 @@ export class Conversation {
     return this.loadPage('', max);
   }
 
-  /**
-   * Fetches what the archive holds after the newest message we know by its archive id, page by page
-   * (after a fresh session or a reload: nothing missed in between, however much); with no such
-   * message, or one the archive no longer has, the newest page.
-   */
-  async catchUp(maxPages = 50): Promise<void> {
-    let after = this.lastArchiveId();
-    if (!after) return this.loadLatest();
-    for (let i = 0; i < maxPages && this.conn.online; i++) {
-      const q = this.kind === 'room' ? { archive: this.jid, after, max: 100 } : { with: this.jid, after, max: 100 };
-      let page;
-      try {
-        page = await queryArchive(this.conn, q);
-      } catch (e) {
-        if ((e as { condition?: string }).condition === 'item-not-found') return this.loadLatest();
-        throw e;
-      }
-      this.store.add(this.parse(page.items));
-      if (page.complete || !page.last || page.items.length === 0) return;
-      after = page.last;
-    }
-  }
-
-  private lastArchiveId(): string | undefined {
-    const list = this.store.$messages.get();
-    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.stanzaId && !list[i]!.system) return list[i]!.stanzaId;
-    return undefined;
-  }
-
   async loadOlder(max = 50): Promise<void> {
-    if (this.$complete.get() || this.oldest === undefined) return;
-    await this.loadPage(this.oldest, max);
+    // Messages from the cache or a catch-up: page on from the oldest one the archive knows.
+    const before = this.oldest ?? this.store.$messages.get().find((m) => m.stanzaId && !m.system)?.stanzaId;
+    if (this.$complete.get() || before === undefined) return;
+    await this.loadPage(before, max);
   }
 
   private async loadPage(before: string, max: number) {

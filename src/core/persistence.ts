@@ -7,14 +7,13 @@ import type { Connection } from './connection.js';
 import type { Contacts } from './contacts.js';
 import type { Conversation, ConversationKind } from './conversation.js';
 import type { AccountDb } from './persist/db.js';
-import type { Keeper } from './persist/keeper.js';
+import { Keeper, withCached } from './persist/keeper.js';
 import { contactsSnapshot, dropSnapshot, restoreContacts, saveSnapshot, takeSnapshot } from './persist/resume.js';
 import type { Show } from './protocol/presence.js';
 import type { Rooms } from './rooms.js';
 import type { Sender } from './sending.js';
 import { prepareResume, resumeStateOf } from './persist/stream-resume.js';
 import type { ConversationSummary } from './summaries.js';
-import { withCached } from './persist/keeper.js';
 
 export interface PersistedSession {
   readonly config: AccountConfig;
@@ -78,7 +77,6 @@ export class Persistence {
       const db = await this.db;
       if (db) {
         try {
-          const { Keeper } = await import('./persist/keeper.js');
           const keeper = new Keeper(db, this.session);
           const cached = await keeper.load();
           this.cachedSummaries = cached.summaries;

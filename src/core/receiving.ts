@@ -80,10 +80,3 @@ function markReadUpTo(conv: Conversation, id: string) {
   // A marker means everything up to that message was read.
   conv.store.patchWhere((m, i) => i <= idx && m.direction === 'out' && (m.status === 'sent' || m.status === 'delivered'), { status: 'read' });
 }
-
-/** A room event (join, leave, subject change) shown as a line in the room. */
-export function systemMessage(room: string, text: string): ChatMessage {
-  const id = `sys-${crypto.randomUUID()}`;
-  return { key: id, conversation: room, from: room, direction: 'in', body: text, timestamp: Date.now(), status: 'received', system: true };
-}
-

@@ -48,7 +48,8 @@ export class Rooms {
   ) {
     conn.onStanza((s) => this.onStanza(s));
     conn.onOnline(async (resumed) => {
-      if (resumed) return;
+      // A resumed stream is still in its rooms (after a reload, as the page before it left them).
+      if (resumed) return void (this.settled = true);
       // A fresh stream left every room: rejoin those we were in, then those bookmarked.
       const rejoin = Object.values(this.$rooms.get()).filter((r) => r.joined || !r.error);
       for (const r of rejoin) this.$rooms.setKey(r.jid, { ...r, joined: false, occupants: {} });

@@ -28,7 +28,8 @@ export class Sender {
   constructor(private readonly conn: Connection, private readonly outbox: Outbox, private readonly ctx: SenderContext) {
     conn.onStreamAck((stanza, acked) => {
       const id = stanza.is('message') ? stanza.attrs.id : undefined;
-      if (!id || !this.outbox.get(id)) return;
+      // A bounce may come before the ack of the same message: it stays failed.
+      if (!id || this.outbox.get(id)?.state !== 'pending') return;
       if (acked) this.confirm(id);
       else this.outbox.lost(id);
     });
@@ -54,23 +55,29 @@ export class Sender {
     void this.flush();
   }
 
+  /** Conversations with messages that may or may not have reached the server. */
+  uncertainConversations(): string[] {
+    return [...new Set(this.outbox.all().filter((r) => this.outbox.isUncertain(r.id)).map((r) => r.conversation))];
+  }
+
   /** A fresh stream: hold conversations with uncertain messages until their archive is checked. */
   holdUncertain() {
-    for (const r of this.outbox.all()) if (this.outbox.isUncertain(r.id)) this.checking.add(r.conversation);
+    for (const c of this.uncertainConversations()) this.checking.add(c);
   }
 
   /**
    * After a conversation's archive catch-up: our messages it holds arrived (their copies merged in
-   * and are no longer pending); the uncertain ones it lacks never did, and go out again.
+   * and are no longer pending); if it read to the end, the uncertain ones it lacks never did, and
+   * go out again. (Cut short, they stay uncertain until the next catch-up.)
    */
-  checked(conversation: string) {
+  checked(conversation: string, complete: boolean) {
     const conv = this.ctx.conversation(conversation);
     const byKey = new Map(conv.$messages.get().map((m) => [m.key, m]));
     for (const r of this.outbox.all()) {
       if (r.conversation !== conv.jid) continue;
       const m = byKey.get(r.id);
       if (m && ARRIVED.has(m.status)) this.outbox.confirm(r.id);
-      else if (this.outbox.isUncertain(r.id)) this.outbox.notArrived(r.id);
+      else if (complete && this.outbox.isUncertain(r.id)) this.outbox.notArrived(r.id);
     }
     this.checking.delete(conv.jid);
     void this.flush();

@@ -10,7 +10,6 @@ import type { Durable } from './durable.js';
 import { chatStateMessage, displayedMessage } from './protocol/chat-states.js';
 import { bare, type ChatMessage } from './protocol/message.js';
 import { buildPresence, type Show } from './protocol/presence.js';
-import { receiveMessage, systemMessage } from './receiving.js';
 import { Rooms } from './rooms.js';
 import { summarize, type ConversationSummary } from './summaries.js';
 import { NS, xml } from './xmpp.js';
@@ -41,6 +40,7 @@ export class Session {
   readonly durable: Promise<Durable>;
   sender?: Durable['sender'];
   private persistence?: Durable['persistence'];
+  private receive?: Durable['receiveMessage'];
   private onlineBefore = false;
   /** logout() ran: this session is over. */
   signedOut = false;
@@ -55,11 +55,13 @@ export class Session {
     this.contacts = new Contacts(this.connection, changed);
     this.rooms = new Rooms(this.connection, () => this.config.nick ?? this.ownBare().split('@')[0]!,
       (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
-    this.connection.onStanza((s) => (s.is('message') ? receiveMessage(this, s) : false));
+    // No stanza comes before the first connection, which waits for this chunk.
+    this.connection.onStanza((s) => (s.is('message') && this.receive ? this.receive(this, s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));
     this.durable = import('./durable.js').then((m) => {
       const d = m.setupDurable(this, accountKey(config));
       this.sender = d.sender;
+      this.receive = d.receiveMessage;
       this.persistence = d.persistence;
       // Messages held for a room go out once we are in it.
       this.rooms.$rooms.listen(() => void d.sender.flush());
@@ -233,24 +235,30 @@ export class Session {
   }
 
   private async onOnline(resumed: boolean) {
-    const { sender, persistence } = await this.durable;
+    const { sender, persistence, catchUp, lastArchiveId } = await this.durable;
     await persistence.restored;
     persistence.rememberJid(this.connection.bare);
+    const firstOnPage = !this.onlineBefore;
+    this.onlineBefore = true;
+    // A fresh stream may have missed messages while we were away, and a new page knows only what
+    // the cache kept: the archive has the rest, from the newest message each conversation knows.
+    // A resumed stream missed nothing, but messages of ours may still wait for the archive to say
+    // whether an earlier stream delivered them.
+    const convs = resumed && !firstOnPage ? sender.uncertainConversations().map((j) => this.conversation(j)) : [...this.conversations.values()];
+    const from = convs.map((c) => ({ c, after: lastArchiveId(c) }));
     if (!resumed) {
+      // Asking the archive before the initial presence also tells Prosody we read it: it then
+      // never bounces messages it archived for us as undeliverable when a stream of ours dies.
+      await this.loadRecent().catch(() => {});
       const own = this.$ownPresence.get();
       await this.connection.send(buildPresence(own.show, own.status));
       await this.connection.request(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS.carbons }))).catch(() => {});
     }
-    const firstOnPage = !this.onlineBefore;
-    this.onlineBefore = true;
-    if (resumed && !firstOnPage) return void sender.flush();
-    // A fresh stream may have missed messages while we were away, and a new page knows only what
-    // the cache kept: the archive has the rest. Messages that may have gone out on a lost stream
-    // wait for it to say whether they arrived; everything else goes out now.
+    // Messages that may have gone out on a lost stream wait for the archive to say whether they
+    // arrived; everything else goes out now.
     sender.holdUncertain();
     void sender.flush();
-    await Promise.all([...this.conversations.values()].map((c) => c.catchUp().catch(() => {}).then(() => sender.checked(c.jid))));
-    if (!resumed) await this.loadRecent().catch(() => {});
+    await Promise.all(from.map(({ c, after }) => catchUp(c, after).catch(() => false).then((complete) => sender.checked(c.jid, complete))));
   }
 
   /** Recent 1:1 conversations from our archive, so the list shows them with previews. */
@@ -277,3 +285,10 @@ export class Session {
     for (const fn of this.incomingListeners) fn({ from: msg.from, conversation: msg.conversation, text: msg.body });
   }
 }
+
+/** A room event (join, leave, subject change) shown as a line in the room. */
+export function systemMessage(room: string, text: string): ChatMessage {
+  const id = `sys-${crypto.randomUUID()}`;
+  return { key: id, conversation: room, from: room, direction: 'in', body: text, timestamp: Date.now(), status: 'received', system: true };
+}
+

@@ -103,3 +103,17 @@ export function watchStream(x: Client, on: StreamEvents): void {
 export function smEnabled(x: Client | undefined): boolean {
   return !!x && smOf(x).enabled;
 }
+
+/**
+ * Returns a function that removes the listeners of a login a dropped link cut short. The library
+ * waits for each answer of a login (SASL success, <resumed/>, <enabled/>) with a listener that
+ * only goes away when the answer comes: after a link dies mid-login, the old listener answers to
+ * the next link's success too, the stream is opened twice, and the server never answers the
+ * resume that follows. Call it after every permanent listener is in place.
+ */
+export function cutHandshakeForgetter(x: Client): () => void {
+  const keep = new Set(x.listeners('nonza'));
+  return () => {
+    for (const l of x.listeners('nonza')) if (!keep.has(l)) x.removeListener('nonza', l as (...a: unknown[]) => void);
+  };
+}

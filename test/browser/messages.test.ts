@@ -110,6 +110,16 @@ describe('mergeMessages with overlapping batches', () => {
     expect(mergeMessages(live, catchUp).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c']);
   });
 
+  it('does not place incoming messages by ours, which sit where they were written', () => {
+    // We wrote o1 offline after seeing b1; b2 came live afterwards; o1 reached the server only after
+    // b3. A catch-up from b2 then brings b3, our o1 and b4, in the archive's order.
+    const o1 = (p: Partial<ChatMessage>) => msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', status: 'sent', timestamp: 1500, ...p });
+    const list = [msg({ stanzaId: 'b1', timestamp: 1000 }), o1({}), msg({ stanzaId: 'b2', timestamp: 2500 })];
+    const batch = [msg({ stanzaId: 'b2', timestamp: 2500 }), msg({ stanzaId: 'b3', timestamp: 2000 }), o1({ stanzaId: 's-o1', timestamp: 2000 }), msg({ stanzaId: 'b4', timestamp: 2000 })];
+    const ids = mergeMessages(list, batch).map((m) => m.stanzaId);
+    expect(ids.filter((x) => x?.startsWith('b'))).to.deep.equal(['b1', 'b2', 'b3', 'b4']);
+  });
+
   it('puts a live message last, even when its stamp says a little earlier', () => {
     // A resent message carries the time it was first sent; the stream still delivers in order.
     const list = [msg({ stanzaId: 'a', timestamp: 5000 }), msg({ stanzaId: 'b', timestamp: 5020 })];

@@ -149,6 +149,16 @@ export async function readConversation(page, step = 0.6) {
       return same && rows;
     }, 'the conversation to settle after scrolling', 10000);
   };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce();
+    } catch (e) {
+      // Older history loaded at the top moves what is shown: read again from the end.
+      if (attempt === 3) throw e;
+    }
+  }
+
+  async function readOnce() {
   await log.evaluate((el) => { el.scrollTop = el.scrollHeight; });
   /** @type {{ t: string, status: string }[]} */
   let all = await settled();
@@ -166,4 +176,5 @@ export async function readConversation(page, step = 0.6) {
     atTop = top <= 0 ? atTop + 1 : 0;
   }
   return all;
+  }
 }

@@ -50,6 +50,8 @@ export async function startProxy(targetPort) {
     service: `ws://localhost:${port}/xmpp-websocket`,
     /** Links made through the proxy so far. */
     get links() { return links; },
+    /** Links open now. */
+    get active() { return live.size / 2; },
     /** Kills every open link, abruptly (a reset, as when the network goes). */
     cut() {
       for (const s of [...live]) s.resetAndDestroy();

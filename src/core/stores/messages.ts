@@ -27,10 +27,11 @@ function combine(old: ChatMessage, incoming: ChatMessage): ChatMessage {
 /**
  * Merges `incoming` into `list` (sorted by time). A message already present (same stanza-id, or same
  * sender and origin-id/id) is updated in place rather than added again. A new message that comes in
- * the same batch before a known one goes right before it (archive batches are in archive order, and
+ * the same batch before a known incoming one goes right before it (archive batches are in archive
+ * order, and
  * archive times have one-second resolution, so many tie); a page of `older` history goes in front;
  * anything else is placed by timestamp, keeping arrival order for equal times, but never before a
- * known message that precedes it in the batch (an archive catch-up after messages seen live: their
+ * known incoming message that precedes it in the batch (an archive catch-up after messages seen live: their
  * second-resolution times would otherwise sort them in front of the live copies of older ones).
  * A `live` message (as it comes off the stream) goes last: the server delivers in order, while its
  * time may come from another clock (a delay stamp of a resend) and would misplace it by a few ms.
@@ -53,16 +54,19 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
+  // Only incoming messages place others: they sit where the stream or the archive put them. Ours
+  // sit where they were written, which for one written offline is before what arrived meanwhile.
+  const anchors = (idx: number | undefined) => (idx !== undefined && out[idx]!.direction === 'in' ? idx : undefined);
   // The nearest known message before each incoming one, in batch order.
   const after: (number | undefined)[] = [];
-  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), idx ?? prev), undefined);
+  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), anchors(idx) ?? prev), undefined);
   const fresh: { m: ChatMessage; before?: number; after?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {
     const m = incoming[i]!;
     const idx = at[i];
     if (idx !== undefined) {
-      anchor = idx;
+      anchor = anchors(idx) ?? anchor;
       const merged = combine(out[idx]!, m);
       const prev = out[idx]!;
       if (merged.status !== prev.status || merged.stanzaId !== prev.stanzaId || merged.originId !== prev.originId || merged.id !== prev.id) {

@@ -10,7 +10,7 @@ import type { ChatMessage } from './protocol/message.js';
  * that died, say), and reading on from ours would skip those.
  */
 export function lastArchiveId(conv: Conversation): string | undefined {
-  return anchorOf(conv)?.stanzaId;
+  return conv.catchUpFrom ?? anchorOf(conv)?.stanzaId;
 }
 
 function anchorOf(conv: Conversation, id?: string): ChatMessage | undefined {
@@ -28,6 +28,8 @@ function anchorOf(conv: Conversation, id?: string): ChatMessage | undefined {
  */
 export async function catchUp(conv: Conversation, after = lastArchiveId(conv), maxPages = 50): Promise<boolean> {
   if (!after) return latest(conv);
+  // Until it reaches the end, a later catch-up must go on from where this one got to.
+  conv.catchUpFrom = after;
   for (let i = 0; i < maxPages; i++) {
     if (!conv.conn.online) return false;
     const q = conv.kind === 'room' ? { archive: conv.jid, after, max: 100 } : { with: conv.jid, after, max: 100 };
@@ -35,14 +37,20 @@ export async function catchUp(conv: Conversation, after = lastArchiveId(conv), m
     try {
       page = await queryArchive(conv.conn, q);
     } catch (e) {
-      if ((e as { condition?: string }).condition === 'item-not-found') return latest(conv);
+      if ((e as { condition?: string }).condition === 'item-not-found') {
+        conv.catchUpFrom = undefined;
+        return latest(conv);
+      }
       throw e;
     }
     // With the message it reads on from at its head, the batch goes after that message.
     const anchor = anchorOf(conv, after);
     conv.store.add(anchor ? [anchor, ...conv.parse(page.items)] : conv.parse(page.items));
-    if (page.complete || !page.last || page.items.length === 0) return true;
-    after = page.last;
+    if (page.complete || !page.last || page.items.length === 0) {
+      conv.catchUpFrom = undefined;
+      return true;
+    }
+    after = conv.catchUpFrom = page.last;
   }
   return false;
 }

@@ -20,6 +20,11 @@ export class Conversation {
   readonly $unread = atom(0);
   readonly $typing = atom<readonly string[]>([]);
   private oldest?: string;
+  /**
+   * A catch-up that did not reach the end stopped after this archive id: below the newest messages
+   * there is a gap, and the next catch-up starts here.
+   */
+  catchUpFrom?: string;
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(

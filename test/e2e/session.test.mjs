@@ -169,7 +169,9 @@ describe('stream management across a reload', () => {
     await p.say(alice.jid, 'during the reload');
     await reloading;
     await online(a.page);
-    await until(async () => (await readConversation(a.page)).map((r) => r.t).join('|') === 'before the reload|during the reload', 'both messages, once each');
+    let shown = '';
+    await until(async () => (shown = (await readConversation(a.page)).map((r) => r.t).join('|')) === 'before the reload|during the reload', 'both messages, once each')
+      .catch((e) => { throw new Error(`${e.message}; shown: ${shown}`); });
     // Resumed, not replaced: the server still has exactly the one session, under the same address.
     assert.deepEqual(stack.sessionsOf(alice.jid), [session]);
     assert.deepEqual(a.errors, []);

@@ -26,6 +26,8 @@ export interface CachedConversation {
   /** The newest messages, oldest first. */
   messages: ChatMessage[];
   unread: number;
+  /** Where an unfinished catch-up stopped (see Conversation.catchUpFrom). */
+  catchUpFrom?: string;
 }
 
 interface Schema extends DBSchema {

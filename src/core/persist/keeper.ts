@@ -46,6 +46,7 @@ export class Keeper {
       const conv = this.session.conversation(c.jid, c.kind);
       conv.store.add(c.messages);
       if (c.unread && !conv.$unread.get()) conv.$unread.set(c.unread);
+      conv.catchUpFrom ??= c.catchUpFrom;
     }
     return { summaries: summaries ?? [], jid };
   }
@@ -83,7 +84,7 @@ export class Keeper {
     const tx = this.db.transaction(['conversations', 'meta'], 'readwrite');
     for (const c of convs) {
       const messages = c.$messages.get().filter(keepable).slice(-KEEP);
-      const rec: CachedConversation = { jid: c.jid, kind: c.kind, messages, unread: c.$unread.get() };
+      const rec: CachedConversation = { jid: c.jid, kind: c.kind, messages, unread: c.$unread.get(), catchUpFrom: c.catchUpFrom };
       if (messages.length || rec.unread) void tx.objectStore('conversations').put(rec);
     }
     if (this.summariesDirty) {

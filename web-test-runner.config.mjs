@@ -48,6 +48,7 @@ const commands = {
   name: 'cc-commands',
   async executeCommand({ command, payload }) {
     if (command === 'cc-sessions') return stack.sessionsOf(payload.jid);
+    if (command === 'cc-sm-unacked') return stack.unackedOf(payload.jid);
     if (command === 'cc-restart-prosody') { await stack.restart(); return true; }
     return undefined;
   },

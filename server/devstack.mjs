@@ -130,8 +130,18 @@ export function createStack(opts) {
     return outText.split(/\s+/).filter((j) => j.startsWith(`${bare}/`));
   }
 
+  /**
+   * How many stanzas the server sent to a session (full JID) that the client has not acknowledged
+   * (XEP-0198), or null when there is no such session or it has no stream management.
+   */
+  function unackedOf(/** @type {string} */ full) {
+    const lua = `> local s = prosody.full_sessions[${JSON.stringify(full)}] local q = s and s.outgoing_stanza_queue return q and q:count_unacked() or -1`;
+    const n = Number(prosodyctl(['shell', lua]).replace(/^Result:\s*/, '').trim());
+    return Number.isFinite(n) && n >= 0 ? n : null;
+  }
+
   return {
-    dir, ports, secrets, config, start, stop, prosodyctl, sessionsOf,
+    dir, ports, secrets, config, start, stop, prosodyctl, sessionsOf, unackedOf,
     service: `ws://localhost:${ports.http}/xmpp-websocket`,
     domain: 'localhost',
     async restart() { await stop(); await start(); },

@@ -3,7 +3,10 @@
 import { atom } from 'nanostores';
 import { backoffDelay } from './backoff.js';
 import type { AccountConfig } from './config.js';
+import { IqRoutes, type IqHandler } from './iq-routes.js';
+import { watchPage } from './page.js';
 import { discoverWebSocket } from './protocol/discovery.js';
+import { cutHandshakeForgetter, smEnabled, watchStream } from './stream-management.js';
 import { client, xml, type Client, type Element } from './xmpp.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'error';
@@ -16,12 +19,14 @@ export interface CcError {
 
 type Emitter = { on(event: string, fn: (...args: unknown[]) => void): void };
 type StanzaHandler = (stanza: Element) => boolean | void;
-/** Answers an iq get/set: an element for the result payload, true for an empty result. */
-type IqHandler = (iq: Element) => Element | true | Promise<Element | true>;
-type IqRoute = { type: 'get' | 'set'; ns: string; name: string; handler: IqHandler };
 type OnlineHook = (resumed: boolean) => void | Promise<void>;
 type LoginSecret = { username?: string; password?: string };
 type SaslAuthenticate = (credentials: LoginSecret, mechanism: string) => Promise<void>;
+/** Longest a login (socket, authentication, resume or bind) may take before it is retried. */
+const HANDSHAKE_TIMEOUT = 20_000;
+type AckHandler = (stanza: Element, acked: boolean) => void;
+/** Prepares a new client to resume a stream instead of starting a session; false if it cannot. */
+export type Resumer = (x: Client, service: string, bareJid: string) => boolean;
 
 export class Connection {
   readonly $state = atom<ConnectionState>('connecting');
@@ -33,13 +38,19 @@ export class Connection {
   private service?: string;
   private readonly handlers = new Set<StanzaHandler>();
   private readonly onlineHooks = new Set<OnlineHook>();
-  private readonly iqRoutes: IqRoute[] = [];
+  private readonly iqRoutes = new IqRoutes();
+  private readonly ackHandlers = new Set<AckHandler>();
+  private resumer?: Resumer;
   private attempt = 0;
+  private forgetCutHandshakes?: () => void;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private everOnline = false;
   private authRetried = false;
   private lastError?: Error;
+  /** This account was online from this device before (the cache says so): failing to connect now is being offline, not a wrong address. */
+  private knownReachable = false;
 
   constructor(private readonly config: AccountConfig, private readonly resource: string) {}
 
@@ -50,16 +61,7 @@ export class Connection {
 
   /** Serves iq requests; anything unserved is answered service-unavailable by the library. */
   onIq(type: 'get' | 'set', ns: string, name: string, handler: IqHandler) {
-    const route = { type, ns, name, handler };
-    this.iqRoutes.push(route);
-    if (this.xmpp) this.installIq(this.xmpp, route);
-  }
-
-  private installIq(x: Client, r: IqRoute) {
-    x.iqCallee[r.type](r.ns, r.name, async (ctx: { stanza: Element }) => {
-      const out = await r.handler(ctx.stanza);
-      return out === true ? {} : out;
-    });
+    this.iqRoutes.add({ type, ns, name, handler }, this.xmpp);
   }
 
   onOnline(h: OnlineHook): () => void {
@@ -81,29 +83,55 @@ export class Connection {
     return this.xmpp.iqCaller.request(iq, timeoutMs);
   }
 
-  /** The transport's stream-management events, for the outbox. */
+  /** The transport's stream-management state. */
   get streamManagement() {
     return this.xmpp?.streamManagement;
+  }
+
+  /** Whether the server acknowledges what we send (XEP-0198) on the current stream. */
+  get smEnabled(): boolean {
+    return smEnabled(this.xmpp);
+  }
+
+  /** The server acknowledged a stanza we sent (true), or the stream it went out on is gone (false). */
+  onStreamAck(h: AckHandler): () => void {
+    this.ackHandlers.add(h);
+    return () => this.ackHandlers.delete(h);
+  }
+
+  /** The account was online from this device before: not reaching the server now means offline. */
+  markReachable() {
+    this.knownReachable = true;
+    if (this.$state.get() === 'error' && this.$error.get()?.code === 'unreachable') {
+      this.$error.set(null);
+      this.$state.set('offline');
+    }
+  }
+
+  /** The current client and the address it talks to (for saving its stream for the next page). */
+  get transport(): { client?: Client; service?: string } {
+    return { client: this.xmpp, service: this.service };
+  }
+
+  /** The first connection resumes a stream (left by the previous page) when the server still has it. */
+  resumeOnStart(r: Resumer) {
+    this.resumer = r;
   }
 
   private watching = false;
   private csi = false;
 
-  /** Retry at once when the network returns or the tab comes back; tell the server when it is hidden (XEP-0352). */
   private watchEnvironment() {
-    if (this.watching || typeof window === 'undefined') return;
+    if (this.watching) return;
     this.watching = true;
-    window.addEventListener('online', () => this.retryNow());
-    // The browser knows the network is gone before any ack timeout would: show it, drop the dead
-    // socket (stream management resumes it later), and retry when the network is back.
-    window.addEventListener('offline', () => {
-      if (!this.online || !this.xmpp) return;
-      void this.xmpp.disconnect().catch(() => {});
-      this.lost();
-    });
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') this.retryNow();
-      void this.sendClientState();
+    watchPage({
+      retryNow: () => this.retryNow(),
+      dropLink: () => {
+        if (!this.online || !this.xmpp) return;
+        void this.xmpp.disconnect().catch(() => {});
+        this.lost();
+      },
+      visibilityChanged: () => void this.sendClientState(),
     });
   }
 
@@ -139,29 +167,50 @@ export class Connection {
           },
         }
         : creds.auth;
-      const x = client({ service: this.service, domain: creds.domain, resource: this.resource, ...auth } as Parameters<typeof client>[0]);
+      // The library's 2 s for each step of a login is short for a busy server: on a timeout it gives
+      // up on a link that then goes on logging in, under a new attempt already on its way.
+      const x = client({ service: this.service, domain: creds.domain, resource: this.resource, timeout: 10_000, ...auth } as Parameters<typeof client>[0]);
       this.xmpp = x;
       // We reconnect ourselves, with backoff; the library's fixed 1 s retry would hammer a restarting server.
       x.reconnect.stop();
-      for (const r of this.iqRoutes) this.installIq(x, r);
+      watchStream(x, {
+        online: () => void this.becameOnline(false),
+        ack: (stanza, acked) => this.ackHandlers.forEach((h) => h(stanza, acked)),
+      });
+      this.iqRoutes.installAll(x);
       x.on('error', (e: Error) => this.onError(e));
       x.on('stanza', (s: Element) => this.route(s));
       x.on('nonza', (n: Element) => {
         if (n.is('features', 'http://etherx.jabber.org/streams')) this.csi = !!n.getChild('csi', 'urn:xmpp:csi:0');
       });
-      x.on('online', () => void this.becameOnline(false));
       (x.streamManagement as unknown as Emitter).on('resumed', () => void this.becameOnline(true));
       x.on('disconnect', () => this.lost());
-      await x.start();
+      this.resumer?.(x, this.service, `${creds.auth.username}@${creds.domain}`.toLowerCase());
+      this.resumer = undefined;
+      this.forgetCutHandshakes = cutHandshakeForgetter(x);
+      // Not x.start(): it waits for 'online', which never comes when the stream resumes.
+      await this.handshake(x);
     } catch (e) {
       this.onError(e as Error);
       this.lost();
     }
   }
 
+  /** Connects and opens the stream; a login that does not finish in time is dropped and retried. */
+  private async handshake(x: Client) {
+    this.forgetCutHandshakes?.();
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (this.xmpp === x && !this.online && !this.stopped) void x.disconnect().catch(() => {});
+    }, HANDSHAKE_TIMEOUT);
+    await x.connect(this.service!);
+    await x.open({ domain: x.options.domain ?? this.config.domain, lang: x.options.lang });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.watchdog);
     const x = this.xmpp;
     this.xmpp = undefined;
     this.$state.set('offline');
@@ -195,6 +244,7 @@ export class Connection {
 
   private async becameOnline(resumed: boolean) {
     if (!this.xmpp?.jid) return;
+    clearTimeout(this.watchdog);
     this.jid = this.xmpp.jid.toString();
     this.bare = this.xmpp.jid.bare().toString().toLowerCase();
     this.attempt = 0;
@@ -224,7 +274,7 @@ export class Connection {
       });
     } else if (e.ccCode === 'credentials-url') {
       this.fail({ code: 'credentials-url', attribute: 'credentials-url', message: e.message });
-    } else if (!this.everOnline && this.$state.get() !== 'error') {
+    } else if (!this.everOnline && !this.knownReachable && this.$state.get() !== 'error') {
       this.$error.set({ code: 'unreachable', attribute: 'service', message: `Cannot reach the chat server at ${this.service}` });
     }
   }
@@ -240,8 +290,9 @@ export class Connection {
 
   private lost() {
     if (this.stopped) return;
-    this.$state.set(this.everOnline ? 'offline' : 'error');
-    if (!this.everOnline && !this.$error.get()) {
+    const offline = this.everOnline || this.knownReachable;
+    this.$state.set(offline ? 'offline' : 'error');
+    if (!offline && !this.$error.get()) {
       this.$error.set({ code: 'unreachable', attribute: 'service', message: `Cannot reach the chat server at ${this.service}` });
     }
     this.scheduleReconnect();
@@ -273,8 +324,7 @@ export class Connection {
     try {
       if (x.status !== 'disconnect' && x.status !== 'offline') await x.disconnect().catch(() => {});
       // Same entity, so stream management can resume the session and replay unacknowledged stanzas.
-      await x.connect(this.service!);
-      await x.open({ domain: x.options.domain ?? this.config.domain, lang: x.options.lang });
+      await this.handshake(x);
     } catch {
       this.lost();
     }

@@ -17,7 +17,8 @@ export class Contacts {
   readonly $roster = map<Record<string, RosterItem>>({});
   readonly $presence = map<Record<string, PresenceInfo>>({});
   readonly $requests = atom<readonly SubscriptionRequest[]>([]);
-  private readonly resources = new Map<string, Map<string, PresenceInfo>>();
+  /** Presence per contact and resource; the best of each is in $presence. */
+  readonly resources = new Map<string, Map<string, PresenceInfo>>();
 
   constructor(private readonly conn: Connection, onChange: () => void) {
     conn.onStanza((s) => this.onStanza(s));
@@ -34,7 +35,10 @@ export class Contacts {
       return true;
     });
     conn.onOnline(async (resumed) => {
-      if (!resumed) await this.refresh();
+      if (resumed && this.loaded) return;
+      // A fresh session: the server sends the presence of everyone online again.
+      if (!resumed) this.forgetPresence();
+      await this.refresh();
     });
     // Presence does not change the list's content or order (elements watch $presence themselves);
     // recomputing a 10,000-contact list for each presence at login would be wasted work.
@@ -45,10 +49,21 @@ export class Contacts {
     return this.$roster.get()[jid]?.name || jid.split('@')[0]!;
   }
 
+  /** Whether the roster came from the server on this page. */
+  loaded = false;
+
   async refresh() {
     const res = await this.conn.request(rosterGet());
     const items = parseRosterItems(res.getChild('query', 'jabber:iq:roster'));
+    this.loaded = true;
     this.$roster.set(Object.fromEntries(items.map((i) => [i.jid, i])));
+  }
+
+  private forgetPresence() {
+    this.resources.clear();
+    const kept: Record<string, PresenceInfo> = {};
+    for (const [jid, p] of Object.entries(this.$presence.get())) if (p) kept[jid] = { show: 'offline', lastSeen: p.lastSeen };
+    this.$presence.set(kept);
   }
 
   /** Adds a contact and asks to see their presence. */

@@ -20,13 +20,19 @@ export class Conversation {
   readonly $unread = atom(0);
   readonly $typing = atom<readonly string[]>([]);
   private oldest?: string;
+  /**
+   * A catch-up that did not reach the end stopped after this archive id: below the newest messages
+   * there is a gap, and the next catch-up starts here.
+   */
+  catchUpFrom?: string;
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly jid: string,
     readonly kind: ConversationKind,
-    private readonly conn: Connection,
-    private readonly parse: ArchiveParser,
+    readonly conn: Connection,
+    /** Turns archived stanzas of this conversation into messages. */
+    readonly parse: ArchiveParser,
     onChange: () => void,
   ) {
     this.store.$messages.listen(onChange);
@@ -50,8 +56,10 @@ export class Conversation {
 
   async loadOlder(max = 50): Promise<void> {
     if (this.$complete.get()) return;
-    // Nothing from the archive yet (what is shown came live or from the recent list): start at the newest page.
-    await this.loadPage(this.oldest ?? '', max);
+    // Page on from the oldest message the archive knows (from a page, the cache or a catch-up); with
+    // none yet (what is shown came live or from the recent list), start at the newest page.
+    const before = this.oldest ?? this.store.$messages.get().find((m) => m.stanzaId && !m.system)?.stanzaId ?? '';
+    await this.loadPage(before, max);
   }
 
   private async loadPage(before: string, max: number) {

@@ -35,3 +35,12 @@ export function releaseSession(session: Session): void {
     return;
   }
 }
+
+/** The account signed out: the next element that names it gets a new session. */
+export function forgetSession(session: Session): void {
+  for (const [key, e] of entries) {
+    if (e.session !== session) continue;
+    clearTimeout(e.stopTimer);
+    entries.delete(key);
+  }
+}

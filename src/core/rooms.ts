@@ -36,6 +36,8 @@ export class Rooms {
   /** The chat's hold on each room it shows; calls and boards in the same room share the membership. */
   private readonly holds = new Map<string, RoomHold>();
   private conferenceDomain?: string;
+  /** The rooms we belong to are known (bookmarks read, joins tried) since the last fresh session. */
+  settled = false;
 
   constructor(
     private readonly conn: Connection,
@@ -46,9 +48,19 @@ export class Rooms {
     onChange: () => void,
   ) {
     conn.onStanza((s) => this.onStanza(s));
-    // Rooms we hold are rejoined by the memberships; bookmarked ones come back here.
     conn.onOnline(async (resumed) => {
-      if (!resumed) await this.joinBookmarked();
+      // Rooms listed but not held: the page before a reload was in them, and its stream, resumed
+      // here, still is. This page has heard nothing from them yet: joining again makes each room
+      // send its occupants (and tells the outbox when it may send there).
+      for (const r of Object.values(this.$rooms.get())) {
+        if (!this.holds.has(r.jid) && !r.error) this.join(r.jid, r.nick, r.name).catch(() => {});
+      }
+      if (!resumed) {
+        // Rooms we hold are rejoined by the memberships; bookmarked ones come back here.
+        await Promise.all([...this.holds.values()].map((h) => h.ready().catch(() => {})));
+        await this.joinBookmarked();
+      }
+      this.settled = true;
     });
     this.$rooms.listen(onChange);
   }

@@ -2,31 +2,31 @@
 // build stanzas; they call these methods and render these stores.
 import { atom } from 'nanostores';
 import { queryArchive } from './archive.js';
-import type { AccountConfig } from './config.js';
-import { Connection } from './connection.js';
 import { Avatars } from './avatars.js';
 import { Blocking } from './blocking.js';
 import { CallLog, type CallEvent } from './call-log.js';
+import { accountKey, type AccountConfig } from './config.js';
+import { Connection } from './connection.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
+import type { Durable } from './durable.js';
 import { Memberships } from './memberships.js';
-import { Mutes } from './mutes.js';
 import type { ActionSource } from './message-actions.js';
+import { Mutes } from './mutes.js';
 import { isAction } from './protocol/actions.js';
-import { chatStateMessage, displayedMessage, parseChatState, parseDisplayed } from './protocol/chat-states.js';
+import { chatStateMessage, displayedMessage } from './protocol/chat-states.js';
 import type { ArchivedStanza } from './protocol/mam.js';
-import {
-  bare, buildChatMessage, buildGroupMessage, parseChatMessage, parseGroupMessage, unwrapCarbon, type ChatMessage,
-} from './protocol/message.js';
+import { bare, parseChatMessage, parseGroupMessage, type ChatMessage } from './protocol/message.js';
 import { parseInvite } from './protocol/muc.js';
 import { buildPresence, type Show } from './protocol/presence.js';
-import { receiptFor, receivedId } from './protocol/receipts.js';
 import { Rooms } from './rooms.js';
+import type { OutgoingExtras } from './sending.js';
 import { summarize, type ConversationSummary } from './summaries.js';
 import { NS, xml, type Element } from './xmpp.js';
 
 export const newId = () => crypto.randomUUID();
+export type { OutgoingExtras };
 
 export interface IncomingEvent {
   from: string;
@@ -34,16 +34,9 @@ export interface IncomingEvent {
   text: string;
 }
 
-/** What a caller adds to an outgoing message (see message-actions.ts sendText). */
-export interface OutgoingExtras {
-  /** Text sent before the body for clients that lack a feature (a XEP-0428 fallback), not shown here. */
-  prefix?: string;
-  payload?: Element[];
-  /** Fields of the message as shown here. */
-  fields?: Partial<ChatMessage>;
-}
-
 const PAUSE_AFTER = 5000;
+/** Longest wait before a displayed marker goes out for messages read as they arrive. */
+const MARK_EVERY = 300;
 
 export class Session {
   readonly connection: Connection;
@@ -63,10 +56,17 @@ export class Session {
   readonly $unreadTotal = atom(0);
   private readonly conversations = new Map<string, Conversation>();
   private readonly incomingListeners = new Set<(e: IncomingEvent) => void>();
-  /** Messages waiting for a connection, oldest first. */
-  private readonly unsent: { conversation: string; stanza: Element; key: string }[] = [];
+  /** The outbox, its sender and the cache, once their chunk is loaded (see durable.ts). */
+  readonly durable: Promise<Durable>;
+  sender?: Durable['sender'];
+  private persistence?: Durable['persistence'];
+  private receive?: Durable['receiveMessage'];
+  private onlineBefore = false;
+  /** logout() ran: this session is over. */
+  signedOut = false;
   private active: string | null = null;
   private composing = new Map<string, ReturnType<typeof setTimeout>>();
+  private markTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private summaryQueued = false;
 
   constructor(readonly config: AccountConfig) {
@@ -84,7 +84,7 @@ export class Session {
     const changed = () => this.queueSummary();
     this.contacts = new Contacts(this.connection, changed);
     this.memberships = new Memberships(this.connection);
-    this.rooms = new Rooms(this.connection, this.memberships, () => this.config.nick ?? this.connection.bare.split('@')[0]!,
+    this.rooms = new Rooms(this.connection, this.memberships, () => this.config.nick ?? this.ownBare().split('@')[0]!,
       (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
     this.callLog = new CallLog(() => ({ bare: this.connection.bare, full: this.connection.jid }), (e) => this.postCallEvent(e));
     this.connection.onStanza((s) => {
@@ -92,20 +92,67 @@ export class Session {
       if (s.is('message')) this.callLog.received(s);
       return false;
     });
-    this.connection.onStanza((s) => (s.is('message') ? this.onMessage(s) : false));
+    // No stanza comes before the first connection, which waits for this chunk.
+    this.connection.onStanza((s) => (s.is('message') && this.receive ? this.receive(this, s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));
+    this.durable = import('./durable.js').then((m) => {
+      const d = m.setupDurable(this, accountKey(config));
+      this.sender = d.sender;
+      this.receive = d.receiveMessage;
+      this.persistence = d.persistence;
+      // Messages held for a room go out once we are in it.
+      this.rooms.$rooms.listen(() => void d.sender.flush());
+      return d;
+    });
+  }
+
+  nickIn(room: string): string | undefined {
+    return this.rooms.nickIn(room);
+  }
+
+  /** For the outbox: whether a room takes our messages now. */
+  roomState(room: string): 'joined' | 'failed' | 'waiting' {
+    const r = this.rooms.$rooms.get()[room];
+    // Not known yet after a reload: the bookmarks will say.
+    if (!r) return this.rooms.settled ? 'failed' : 'waiting';
+    return r.joined ? 'joined' : r.error ? 'failed' : 'waiting';
+  }
+
+  /** Our address: known from the configuration or an earlier login even before this one. */
+  ownBare(): string {
+    const l = this.config.login;
+    return this.connection.bare || (l.kind === 'password' ? l.jid.toLowerCase() : this.persistence?.cachedJid ?? '');
   }
 
   get $presence() {
     return this.contacts.$presence;
   }
 
-  start() {
+  /** Connects once the previous page's resumable stream (if any) is known. */
+  async start() {
+    await this.durable.catch((e) => console.warn('cc: no outbox or cache', e));
     return this.connection.start();
   }
 
   stop() {
     return this.connection.stop();
+  }
+
+  /** Ends the session and forgets this account on this device: cache, outbox, resumable stream. */
+  async logout() {
+    this.signedOut = true;
+    const d = await this.durable;
+    d.persistence.signOut();
+    await this.connection.stop();
+    await d.persistence.erase();
+  }
+
+  conversationList(): Iterable<Conversation> {
+    return this.conversations.values();
+  }
+
+  listChanged() {
+    this.queueSummary();
   }
 
   conversation(jid: string, kind?: ConversationKind): Conversation {
@@ -115,6 +162,7 @@ export class Session {
       const k = kind ?? (this.rooms.$rooms.get()[key] ? 'room' : 'chat');
       c = new Conversation(key, k, this.connection, (items) => this.parseArchive(key, k, items), () => this.queueSummary());
       this.conversations.set(key, c);
+      this.persistence?.track(c);
       this.queueSummary();
     }
     return c;
@@ -125,24 +173,25 @@ export class Session {
     return () => this.incomingListeners.delete(fn);
   }
 
-  /** Shows the message at once as pending; it turns sent when the server has it. */
+  /** Shows the message at once as pending; it turns sent when the server has it (see Sender). */
   sendMessage(to: string, body: string, extras: OutgoingExtras = {}): ChatMessage {
     const conv = this.conversation(to);
-    const id = newId();
     const room = conv.kind === 'room';
+    const id = newId();
     const nick = room ? this.rooms.nickIn(conv.jid) : undefined;
     const msg: ChatMessage = {
-      key: id, conversation: conv.jid, from: room ? `${conv.jid}/${nick}` : this.connection.bare, nick,
+      key: id, conversation: conv.jid, from: room ? `${conv.jid}/${nick}` : this.ownBare(), nick,
       direction: 'out', body, timestamp: Date.now(), originId: id, id, status: 'pending', ...extras.fields,
     };
-    conv.store.add([msg]);
+    conv.store.add([msg], 'live');
     this.stopComposing(conv.jid, false);
-    const wire = (extras.prefix ?? '') + body;
-    const stanza = room ? buildGroupMessage(conv.jid, wire, id) : buildChatMessage(conv.jid, wire, id);
-    for (const el of extras.payload ?? []) stanza.append(el);
-    this.unsent.push({ conversation: conv.jid, stanza, key: id });
-    void this.flush();
+    void this.durable.then((d) => d.sender.enqueue(msg, conv.kind, extras));
     return msg;
+  }
+
+  /** Sends a failed message again. */
+  retry(conversation: string, key: string) {
+    this.sender?.retry(bare(conversation), key);
   }
 
   async setPresence(show: Show, status?: string) {
@@ -198,6 +247,18 @@ export class Session {
     void this.connection.send(displayedMessage(conv.jid, ref, conv.kind === 'room' ? 'groupchat' : 'chat')).catch(() => {});
   }
 
+  /**
+   * A marker covers every message before it (XEP-0333), so during a burst one per short while is
+   * enough; one per message doubled the server's work and slowed the burst itself down.
+   */
+  private markReadSoon(conv: Conversation) {
+    if (this.markTimers.has(conv.jid)) return;
+    this.markTimers.set(conv.jid, setTimeout(() => {
+      this.markTimers.delete(conv.jid);
+      if (this.active === conv.jid) this.markRead(conv);
+    }, MARK_EVERY));
+  }
+
   private recountUnread() {
     let total = 0;
     for (const c of this.conversations.values()) total += c.$unread.get();
@@ -210,35 +271,36 @@ export class Session {
     // Many changes arrive together (a roster, an archive page, a burst): recompute once per task.
     queueMicrotask(() => {
       this.summaryQueued = false;
-      this.$conversations.set(summarize(this.contacts.$roster.get(), this.rooms.$rooms.get(), this.conversations.values(), (j) => this.contacts.name(j)));
+      const now = summarize(this.contacts.$roster.get(), this.rooms.$rooms.get(), this.conversations.values(), (j) => this.contacts.name(j));
+      this.$conversations.set(this.persistence?.withCache(now) ?? now);
       this.recountUnread();
     });
   }
 
-  private async flush() {
-    while (this.connection.online && this.unsent.length > 0) {
-      const next = this.unsent[0]!;
-      try {
-        await this.connection.send(next.stanza);
-      } catch {
-        return; // Still queued; retried when we are online again.
-      }
-      this.unsent.shift();
-      this.conversation(next.conversation).store.update(next.key, { status: 'sent' });
-    }
-  }
-
   private async onOnline(resumed: boolean) {
+    const { sender, persistence, catchUp, lastArchiveId } = await this.durable;
+    await persistence.restored;
+    persistence.rememberJid(this.connection.bare);
+    const firstOnPage = !this.onlineBefore;
+    this.onlineBefore = true;
+    // A fresh stream may have missed messages while we were away, and a new page knows only what
+    // the cache kept: the archive has the rest, from the newest message each conversation knows.
+    // A resumed stream missed nothing, but messages of ours may still wait for the archive to say
+    // whether an earlier stream delivered them.
+    const convs = resumed && !firstOnPage ? sender.uncertainConversations().map((j) => this.conversation(j)) : [...this.conversations.values()];
+    const from = convs.map((c) => ({ c, after: lastArchiveId(c) }));
     if (!resumed) {
+      // Asking the archive before the initial presence also tells Prosody we read it: it then
+      // never bounces messages it archived for us as undeliverable when a stream of ours dies.
+      await this.loadRecent().catch(() => {});
       await this.announcePresence();
       await this.connection.request(xml('iq', { type: 'set' }, xml('enable', { xmlns: NS.carbons }))).catch(() => {});
     }
-    await this.flush();
-    if (!resumed) {
-      // A fresh stream may have missed messages while we were away: the archive has them.
-      await Promise.all([...this.conversations.values()].map((c) => c.loadLatest().catch(() => {})));
-      await this.loadRecent().catch(() => {});
-    }
+    // Messages that may have gone out on a lost stream wait for the archive to say whether they
+    // arrived; everything else goes out now.
+    sender.holdUncertain();
+    void sender.flush();
+    await Promise.all(from.map(({ c, after }) => catchUp(c, after).catch(() => false).then((complete) => sender.checked(c.jid, complete))));
   }
 
   /** Recent 1:1 conversations from our archive, so the list shows them with previews. */
@@ -253,7 +315,7 @@ export class Session {
   }
 
   private parseArchive(jid: string | null, kind: ConversationKind, items: ArchivedStanza[]): ChatMessage[] {
-    const own = this.connection.bare;
+    const own = this.ownBare();
     const out: ChatMessage[] = [];
     if (kind === 'chat') for (const it of items) this.callLog.received(it.message, it.timestamp);
     for (const it of items) {
@@ -294,80 +356,29 @@ export class Session {
     }
   }
 
-  private onMessage(s: Element): boolean {
-    if (s.attrs.type === 'groupchat') return this.onGroupMessage(s);
-    const own = this.connection.bare;
-    const unwrapped = unwrapCarbon(s, own);
-    if (!unwrapped) return true;
-    const { message, sent } = unwrapped;
-    const peer = bare(sent ? String(message.attrs.to ?? '') : String(message.attrs.from ?? ''));
-    if (!peer || this.rooms.$rooms.get()[peer]) return false;
-    const receipt = receiptFor(message, newId());
-    if (receipt && !sent) void this.connection.send(receipt).catch(() => {});
-    const conv = this.conversation(peer, 'chat');
-    const confirmed = receivedId(message);
-    if (confirmed) {
-      const target = conv.$messages.get().find((m) => m.direction === 'out' && m.id === confirmed);
-      if (target && target.status !== 'read') conv.store.update(target.key, { status: 'delivered' });
-      return true;
-    }
-    const displayed = parseDisplayed(message);
-    if (displayed) {
-      if (sent) {
-        // Our other device read it: unread clears here too.
-        conv.$unread.set(0);
-        this.recountUnread();
-      } else {
-        markReadUpTo(conv, displayed);
-      }
-      return true;
-    }
-    if (isAction(message)) {
-      this.takeAction(conv, message, { sent });
-      return true;
-    }
-    const state = parseChatState(message);
-    const msg = parseChatMessage(message, { ownBare: own, sentByUs: sent || undefined });
-    if (!sent && state) conv.setTyping(this.contacts.name(peer), state === 'composing');
-    if (!msg) return state !== null;
-    this.deliver(conv, msg);
-    return true;
-  }
-
-  private onGroupMessage(s: Element): boolean {
-    const room = bare(String(s.attrs.from ?? ''));
-    if (!this.rooms.$rooms.get()[room]) return false;
-    const conv = this.conversation(room, 'room');
-    const nick = String(s.attrs.from).slice(room.length + 1);
-    const own = this.rooms.nickIn(room);
-    const state = parseChatState(s);
-    if (state && nick !== own) conv.setTyping(nick, state === 'composing');
-    if (isAction(s)) {
-      this.takeAction(conv, s, {});
-      return true;
-    }
-    const msg = parseGroupMessage(s, { ownNick: own });
-    if (!msg) return state !== null || s.getChild('subject') !== undefined;
-    if (s.getChild('delay', NS.delay) && !msg.stanzaId) return true; // Join history; we use the archive.
-    this.deliver(conv, msg);
-    return true;
-  }
-
   private actions?: Promise<typeof import('./message-actions.js')>;
 
   /** Corrections, retractions and reactions: their code loads on first use; order is kept. */
-  private takeAction(conv: Conversation, m: Element, src: ActionSource) {
+  takeAction(conv: Conversation, m: Element, src: ActionSource) {
     // Callbacks on one promise run in the order they were added.
     this.actions ??= import('./message-actions.js');
     this.actions.then((a) => a.receiveAction(this, conv, m, src)).catch((e) => console.warn('cc: could not apply a message action', e));
   }
 
-  private deliver(conv: Conversation, msg: ChatMessage) {
+  /** Our other device read this conversation: unread clears here too. */
+  readElsewhere(conv: Conversation) {
+    conv.$unread.set(0);
+    this.recountUnread();
+  }
+
+  /** Shows a message (the store merges copies); counts it unread unless the user is looking. */
+  deliver(conv: Conversation, msg: ChatMessage) {
     if (this.fromBlocked(msg)) return;
     const before = conv.$messages.get().length;
-    conv.store.add([msg], conv.kind === 'room' && msg.direction === 'out' ? 'newest' : 'auto');
+    // A room's echo of ours takes the room's order, which everyone else sees.
+    conv.store.add([msg], conv.kind === 'room' && msg.direction === 'out' ? 'newest' : 'live');
     if (msg.direction !== 'in' || conv.$messages.get().length === before) return;
-    if (this.active === conv.jid) this.markRead(conv);
+    if (this.active === conv.jid) this.markReadSoon(conv);
     else {
       conv.$unread.set(conv.$unread.get() + 1);
       this.recountUnread();
@@ -376,16 +387,8 @@ export class Session {
   }
 }
 
-function markReadUpTo(conv: Conversation, id: string) {
-  const list = conv.$messages.get();
-  const idx = list.findIndex((m) => m.direction === 'out' && m.id === id);
-  if (idx < 0) return;
-  // A marker means everything up to that message was read.
-  conv.store.patchWhere((m, i) => i <= idx && m.direction === 'out' && (m.status === 'sent' || m.status === 'delivered'), { status: 'read' });
-}
-
-function systemMessage(room: string, text: string): ChatMessage {
-  const id = `sys-${newId()}`;
+/** A room event (join, leave, subject change) shown as a line in the room. */
+export function systemMessage(room: string, text: string): ChatMessage {
+  const id = `sys-${crypto.randomUUID()}`;
   return { key: id, conversation: room, from: room, direction: 'in', body: text, timestamp: Date.now(), status: 'received', system: true };
 }
-

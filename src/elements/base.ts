@@ -80,6 +80,18 @@ export abstract class CcElement extends LitElement {
     return JSON.stringify(ACCOUNT_ATTRS.map((k) => this[k]));
   }
 
+  /**
+   * Signs the account out on this device: ends the session (for every element using it) and deletes
+   * its cached conversations and unsent messages. A host site calls this when its user logs out.
+   */
+  async logout(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    (await core).forgetSession(s);
+    await s.logout();
+    this.requestUpdate();
+  }
+
   /** Re-render whenever `store` changes, for as long as this session is attached. */
   protected watch<T>(store: ReadableAtom<T>, onChange?: (v: T) => void) {
     this.unwatch.push(store.listen((v) => {

@@ -54,6 +54,7 @@ const strings: Catalog = {
   "Pick a conversation": "Wähle eine Unterhaltung",
   "Reason": "Grund",
   "Reconnecting…": "Verbindung wird wiederhergestellt …",
+  "Signed out": "Abgemeldet",
   "Report": "Melden",
   "Report {name}": "{name} melden",
   "Room name": "Raumname",

@@ -54,6 +54,7 @@ const strings: Catalog = {
   "Pick a conversation": "Elige una conversación",
   "Reason": "Motivo",
   "Reconnecting…": "Reconectando…",
+  "Signed out": "Sesión cerrada",
   "Report": "Denunciar",
   "Report {name}": "Denunciar a {name}",
   "Room name": "Nombre de la sala",

@@ -54,6 +54,7 @@ const strings: Catalog = {
   "Pick a conversation": "Choisissez une conversation",
   "Reason": "Motif",
   "Reconnecting…": "Reconnexion…",
+  "Signed out": "Déconnecté",
   "Report": "Signaler",
   "Report {name}": "Signaler {name}",
   "Room name": "Nom du salon",

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { xml } from '@xmpp/client';
 import { backoffDelay } from '../../src/core/backoff.js';
 import { parseChatMessage, unwrapCarbon, type ChatMessage } from '../../src/core/protocol/message.js';
-import { mergeMessages } from '../../src/core/stores/messages.js';
+import { createMessageStore, mergeMessages } from '../../src/core/stores/messages.js';
 
 const me = 'alice@x';
 const msg = (p: Partial<ChatMessage>): ChatMessage => ({
@@ -103,6 +103,29 @@ describe('mergeMessages with overlapping batches', () => {
     expect(mergeMessages(known, batch).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c', 'd']);
   });
 
+  it('keeps archive items after the live copy of the message before them, whatever their times', () => {
+    // Seen live at 5.7 s; the archive stamps whole seconds, so its copy says 5 s, and so does the next.
+    const live = [msg({ stanzaId: 'a', timestamp: 5700 })];
+    const catchUp = [msg({ stanzaId: 'a', timestamp: 5000 }), msg({ stanzaId: 'b', timestamp: 5000 }), msg({ stanzaId: 'c', timestamp: 6000 })];
+    expect(mergeMessages(live, catchUp).map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('does not place incoming messages by ours, which sit where they were written', () => {
+    // We wrote o1 offline after seeing b1; b2 came live afterwards; o1 reached the server only after
+    // b3. A catch-up from b2 then brings b3, our o1 and b4, in the archive's order.
+    const o1 = (p: Partial<ChatMessage>) => msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', status: 'sent', timestamp: 1500, ...p });
+    const list = [msg({ stanzaId: 'b1', timestamp: 1000 }), o1({}), msg({ stanzaId: 'b2', timestamp: 2500 })];
+    const batch = [msg({ stanzaId: 'b2', timestamp: 2500 }), msg({ stanzaId: 'b3', timestamp: 2000 }), o1({ stanzaId: 's-o1', timestamp: 2000 }), msg({ stanzaId: 'b4', timestamp: 2000 })];
+    const ids = mergeMessages(list, batch).map((m) => m.stanzaId);
+    expect(ids.filter((x) => x?.startsWith('b'))).to.deep.equal(['b1', 'b2', 'b3', 'b4']);
+  });
+
+  it('puts a live message last, even when its stamp says a little earlier', () => {
+    // A resent message carries the time it was first sent; the stream still delivers in order.
+    const list = [msg({ stanzaId: 'a', timestamp: 5000 }), msg({ stanzaId: 'b', timestamp: 5020 })];
+    expect(mergeMessages(list, [msg({ stanzaId: 'c', timestamp: 5010 })], 'live').map((m) => m.stanzaId)).to.deep.equal(['a', 'b', 'c']);
+  });
+
   it('places a live message by time after everything at the same time', () => {
     const list = [msg({ stanzaId: 'a', timestamp: 5 }), msg({ stanzaId: 'b', timestamp: 9 })];
     expect(mergeMessages(list, [msg({ stanzaId: 'x', timestamp: 5 })]).map((m) => m.stanzaId)).to.deep.equal(['a', 'x', 'b']);
@@ -125,5 +148,28 @@ describe('mergeMessages with overlapping batches', () => {
     expect(list[1]).to.include({ stanzaId: 's2', status: 'sent' });
     const settled = mergeMessages(list, [echo], 'newest');
     expect(settled).to.equal(list);
+  });
+});
+
+describe('message store', () => {
+  it('fed live messages one at a time, holds what merging them one at a time gives', () => {
+    const stream = [
+      msg({ stanzaId: 's1', id: 'i1', timestamp: 1 }),
+      msg({ stanzaId: 's2', id: 'i2', timestamp: 2 }),
+      msg({ stanzaId: 's2', id: 'i2', timestamp: 2, status: 'read' }), // the same one again
+      msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', status: 'pending', timestamp: 3 }),
+      msg({ originId: 'o1', id: 'o1', stanzaId: 's3', from: me, direction: 'out', status: 'sent', timestamp: 3 }), // its carbon/archive copy
+      msg({ stanzaId: 's0', timestamp: 0 }), // late, older than the rest
+      msg({ originId: 'o1', from: 'mallory@x', timestamp: 4 }), // another sender's colliding origin-id
+      msg({ stanzaId: 's4', timestamp: 4 }),
+    ];
+    const store = createMessageStore();
+    let expected: readonly ChatMessage[] = [];
+    for (const m of stream) {
+      store.add([m]);
+      expected = mergeMessages(expected, [m]);
+      expect(store.$messages.get()).to.deep.equal(expected);
+    }
+    expect(expected.map((m) => m.stanzaId ?? m.originId)).to.deep.equal(['s0', 's1', 's2', 's3', 'o1', 's4']);
   });
 });

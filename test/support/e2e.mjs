@@ -141,3 +141,59 @@ export function shownBodies(/** @type {import('playwright-core').Page} */ page, 
     .map((e) => ({ t: e.textContent ?? '', y: e.getBoundingClientRect().top }))
     .sort((a, b) => a.y - b.y).map((e) => e.t));
 }
+
+/**
+ * Every row of the open conversation, top to bottom, read as a user would: from the end, up a
+ * screen at a time. Screens overlap and are joined on the overlap, so a message shown twice is
+ * here twice. Rows: `{ t: text, status }` (status: data-status of the bubble).
+ * @param {import('playwright-core').Page} page
+ */
+export async function readConversation(page, step = 0.6) {
+  const log = page.locator('cc-chat-view .log');
+  const screen = () => log.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return [...el.querySelectorAll('.msg .body')]
+      .map((b) => ({ b, r: b.getBoundingClientRect(), row: b.closest('.row') }))
+      .filter(({ r, row }) => r.height > 0 && (!row || getComputedStyle(row).visibility !== 'hidden') && r.bottom > box.top && r.top < box.bottom)
+      .sort((x, y) => x.r.top - y.r.top)
+      .map(({ b }) => ({ t: b.textContent ?? '', status: b.closest('.msg')?.getAttribute('data-status') ?? '' }));
+  });
+  const settled = async () => {
+    let last = '';
+    return until(async () => {
+      const rows = await screen();
+      const sig = JSON.stringify(rows);
+      const same = sig === last;
+      last = sig;
+      return same && rows;
+    }, 'the conversation to settle after scrolling', 10000);
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce();
+    } catch (e) {
+      // Older history loaded at the top moves what is shown: read again from the end.
+      if (attempt === 3) throw e;
+    }
+  }
+
+  async function readOnce() {
+  await log.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  /** @type {{ t: string, status: string }[]} */
+  let all = await settled();
+  for (let atTop = 0; atTop < 2;) {
+    const top = await log.evaluate((el, f) => {
+      el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight * f);
+      return el.scrollTop;
+    }, step);
+    const rows = await settled();
+    // The largest k such that this screen's last k rows are the first k we have.
+    let k = Math.min(rows.length, all.length);
+    while (k > 0 && !rows.slice(rows.length - k).every((r, i) => r.t === all[i].t)) k--;
+    if (k === 0 && rows.length && all.length) throw new Error('two screens did not overlap while reading the conversation');
+    all = [...rows.slice(0, rows.length - k), ...all];
+    atTop = top <= 0 ? atTop + 1 : 0;
+  }
+  return all;
+  }
+}

@@ -11,6 +11,8 @@ export interface ArchivePage {
   items: ArchivedStanza[];
   /** RSM id of the oldest item: pass as `before` for the previous page. */
   first?: string;
+  /** RSM id of the newest item: pass as `after` for the next page. */
+  last?: string;
   complete: boolean;
 }
 
@@ -51,10 +53,11 @@ export function parseResult(stanza: Element, queryId: string, archiveJid: string
   return { stanzaId: r.attrs.id, timestamp: Number.isFinite(t) ? t : Date.now(), message };
 }
 
-export function parseFin(iq: Element): { first?: string; complete: boolean } {
+export function parseFin(iq: Element): { first?: string; last?: string; complete: boolean } {
   const fin = iq.getChild('fin', NS.mam);
   return {
     first: fin?.getChild('set', NS.rsm)?.getChildText('first') ?? undefined,
+    last: fin?.getChild('set', NS.rsm)?.getChildText('last') ?? undefined,
     complete: fin?.attrs.complete === 'true',
   };
 }

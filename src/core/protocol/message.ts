@@ -34,6 +34,8 @@ export interface ChatMessage {
   retracted?: { moderated?: boolean; by?: string; reason?: string };
   /** XEP-0444: one entry per person who reacted (bare JID in 1:1, nick in rooms). */
   reactions?: readonly Reaction[];
+  /** Why the server refused our message (status failed). */
+  error?: string;
 }
 
 export interface Reaction {

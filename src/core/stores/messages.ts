@@ -27,14 +27,18 @@ function combine(old: ChatMessage, incoming: ChatMessage): ChatMessage {
 /**
  * Merges `incoming` into `list` (sorted by time). A message already present (same stanza-id, or same
  * sender and origin-id/id) is updated in place rather than added again. A new message that comes in
- * the same batch before a known one goes right before it (archive batches are in archive order, and
- * archive times have one-second resolution, so many tie); a page of `older` history goes in front;
- * anything else is placed by timestamp, keeping arrival order for equal times. `newest` is for what
- * the server has just routed (a room's echo of our message): it goes after everything already shown,
- * wherever the local copy was, so everyone in the room sees the same order.
+ * the same batch before a known incoming one goes right before it (archive batches are in archive
+ * order, and archive times have one-second resolution, so many tie); a page of `older` history goes
+ * in front; anything else is placed by timestamp, keeping arrival order for equal times, but never
+ * before a known incoming message that precedes it in the batch (an archive catch-up after messages
+ * seen live: their second-resolution times would otherwise sort them in front of the live copies of
+ * older ones). A `live` message (as it comes off the stream) goes last: the server delivers in
+ * order, while its time may come from another clock (a delay stamp of a resend) and would misplace it
+ * by a few ms. `newest` is for a room's echo of our own message: it goes after everything already
+ * shown, wherever the local copy was, so everyone in the room sees the same order.
  * Returns `list` itself when nothing changed.
  */
-export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: 'older' | 'auto' | 'newest' = 'auto'): readonly ChatMessage[] {
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly ChatMessage[], position: Placement = 'auto'): readonly ChatMessage[] {
   if (incoming.length === 0) return list;
   if (position === 'newest') {
     const merged = mergeMessages(list, incoming);
@@ -57,16 +61,19 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
-  // For each incoming message, the known message that comes before it in the batch, if any.
+  // Only incoming messages place others: they sit where the stream or the archive put them. Ours
+  // sit where they were written, which for one written offline is before what arrived meanwhile.
+  const anchors = (idx: number | undefined) => (idx !== undefined && out[idx]!.direction === 'in' ? idx : undefined);
+  // The nearest known message before each incoming one, in batch order.
   const after: (number | undefined)[] = [];
-  at.reduce<number | undefined>((prev, idx, i) => (after[i] = prev, idx ?? prev), undefined);
+  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), anchors(idx) ?? prev), undefined);
   const fresh: { m: ChatMessage; before?: number; after?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {
     const m = incoming[i]!;
     const idx = at[i];
     if (idx !== undefined) {
-      anchor = idx;
+      anchor = anchors(idx) ?? anchor;
       const merged = combine(out[idx]!, m);
       const prev = out[idx]!;
       if (merged.status !== prev.status || merged.stanzaId !== prev.stanzaId || merged.originId !== prev.originId || merged.id !== prev.id) {
@@ -91,21 +98,26 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
     result.push(m);
   });
   if (out.length === 0 && anchored.get(0)) result.push(...anchored.get(0)!);
-  for (const { m, after: known } of loose) {
-    // Upper bound on time: equal times keep arrival order. Never before a message the batch has
-    // ahead of it: archive times have one-second resolution, our own sent ones do not.
-    const floor = known === undefined ? 0 : result.indexOf(out[known]!) + 1;
+  for (const { m, after: a } of loose) {
+    if (position === 'live') {
+      result.push(m);
+      continue;
+    }
+    // Upper bound on time: equal times keep arrival order.
     let i = result.length;
-    while (i > floor && result[i - 1]!.timestamp > m.timestamp) i--;
+    while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
+    if (a !== undefined) i = Math.max(i, result.indexOf(out[a]!) + 1);
     if (i === result.length) result.push(m);
     else result = [...result.slice(0, i), m, ...result.slice(i)];
   }
   return result;
 }
 
+export type Placement = 'older' | 'auto' | 'live' | 'newest';
+
 export interface MessageStore {
   $messages: ReadableAtom<readonly ChatMessage[]>;
-  add(messages: readonly ChatMessage[], position?: 'older' | 'auto' | 'newest'): void;
+  add(messages: readonly ChatMessage[], position?: Placement): void;
   update(key: string, patch: Partial<ChatMessage>): void;
   /** Applies `patch` to every message matching `pred`, in one store update. */
   patchWhere(pred: (m: ChatMessage, index: number) => boolean, patch: Partial<ChatMessage>): void;
@@ -115,13 +127,38 @@ export interface MessageStore {
   replace(list: readonly ChatMessage[]): void;
 }
 
+const keysOf = (m: ChatMessage) => [m.stanzaId && `s:${m.stanzaId}`, m.originId && `o:${m.from}:${m.originId}`, m.id && `i:${m.from}:${m.id}`]
+  .filter((k): k is string => !!k);
+
 export function createMessageStore(): MessageStore {
   const $messages = atom<readonly ChatMessage[]>([]);
+  // The identity keys of every message in `indexed`: lets a live message be appended without
+  // re-indexing the whole list (a burst of n messages would otherwise cost n² work).
+  let indexed: readonly ChatMessage[] | undefined;
+  const keys = new Set<string>();
+  const appendFast = (list: readonly ChatMessage[], m: ChatMessage, live: boolean): boolean => {
+    const last = list[list.length - 1];
+    if (!live && last && m.timestamp < last.timestamp) return false;
+    if (indexed !== list) {
+      keys.clear();
+      for (const x of list) for (const k of keysOf(x)) keys.add(k);
+    }
+    const mine = keysOf(m);
+    if (mine.some((k) => keys.has(k))) return false;
+    const next = [...list, m];
+    for (const k of mine) keys.add(k);
+    indexed = next;
+    $messages.set(next);
+    return true;
+  };
   return {
     $messages,
-    add(messages, position) {
-      const next = mergeMessages($messages.get(), messages, position);
-      if (next !== $messages.get()) $messages.set(next);
+    add(messages, position = 'auto') {
+      const list = $messages.get();
+      // Unknown, and live or newer than everything: what mergeMessages would do, without its full pass.
+      if (messages.length === 1 && position !== 'older' && appendFast(list, messages[0]!, position === 'live' || position === 'newest')) return;
+      const next = mergeMessages(list, messages, position);
+      if (next !== list) $messages.set(next);
     },
     update(key, patch) {
       const list = $messages.get();

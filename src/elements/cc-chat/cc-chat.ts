@@ -300,7 +300,7 @@ export class CcChat extends CcElement {
     const st = this.connectionState;
     if (!this.panesReady) return html`<div class="status" role="status">${t(l, 'Loading…')}</div>`;
     const status = st === 'online' ? nothing
-      : html`<div class="status" role="status">${st === 'connecting' ? t(l, 'Connecting…') : t(l, 'Reconnecting…')}</div>`;
+      : html`<div class="status" role="status">${s.signedOut ? t(l, 'Signed out') : st === 'connecting' ? t(l, 'Connecting…') : t(l, 'Reconnecting…')}</div>`;
     const muted = this.current ? s.mutes.has(this.current) : false;
     const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l}
       ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>

@@ -19,6 +19,9 @@ import { sharedStyles } from './shared-styles.js';
 /** How many history pages a click on a quote may load looking for the quoted message. */
 const MAX_JUMP_PAGES = 20;
 
+/** Shortest time between two renders caused by new messages. */
+const RENDER_EVERY = 50;
+
 export class ChatView extends LitElement {
   static override styles = [sharedStyles, headerStyles, messageStyles, popupStyles, css`
     :host { display: flex; flex-direction: column; height: 100%; min-height: 0; background: var(--cc-bg); }
@@ -99,13 +102,35 @@ export class ChatView extends LitElement {
     this.notice = '';
     const rerender = () => this.requestUpdate();
     this.unsubs = [
-      conv.$messages.listen(rerender), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
+      conv.$messages.listen(this.messagesChanged), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
       s.$presence.listen(rerender), s.rooms.$rooms.listen(rerender), s.contacts.$roster.listen(rerender), s.avatars.$urls.listen(rerender),
     ];
     if (s.connection.online && conv.$messages.get().length < 2) void conv.loadLatest();
     const p = s.$presence.get()[conv.jid];
     if (conv.kind === 'chat' && (!p || p.show === 'offline') && s.connection.online) void s.contacts.fetchLastSeen(conv.jid);
   }
+
+  private renderTimer?: ReturnType<typeof setTimeout>;
+  private renderedAt = 0;
+
+  /**
+   * Messages arrive one socket event at a time, and each render lays the virtual list out again: in
+   * a burst, render at most once per RENDER_EVERY ms (the first change at once, the rest together).
+   */
+  private messagesChanged = () => {
+    if (this.renderTimer !== undefined) return;
+    const wait = this.renderedAt + RENDER_EVERY - performance.now();
+    if (wait <= 0) {
+      this.renderedAt = performance.now();
+      this.requestUpdate();
+      return;
+    }
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      this.renderedAt = performance.now();
+      this.requestUpdate();
+    }, wait);
+  };
 
   override disconnectedCallback() {
     super.disconnectedCallback();
@@ -309,6 +334,7 @@ export class ChatView extends LitElement {
         expand: (msg) => { this.expanded.add(msg.key); this.requestUpdate(); },
         key: this.onMessageKey,
         flashed: () => { this.flashKey = ''; },
+        retry: (msg) => s.retry(msg.conversation, msg.key),
       },
     });
   }

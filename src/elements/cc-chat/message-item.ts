@@ -54,11 +54,12 @@ export interface MessageContext {
     expand(m: ChatMessage): void;
     key(e: KeyboardEvent, m: ChatMessage): void;
     flashed(): void;
+    retry(m: ChatMessage): void;
   };
 }
 
 export function renderMessage(m: ChatMessage, c: MessageContext) {
-  const status = m.direction === 'out' ? STATUS_TEXT[m.status] : '';
+  const status = m.direction === 'out' ? (m.status === 'failed' && m.error) || STATUS_TEXT[m.status] : '';
   const deleted = m.retracted;
   const long = !c.expanded && m.body.length > LONG_TEXT;
   const classes = `msg ${m.direction} ${m.status}${c.mentioned ? ' mention' : ''}${c.flash ? ' flash' : ''}${deleted ? ' deleted' : ''}`;
@@ -71,7 +72,9 @@ export function renderMessage(m: ChatMessage, c: MessageContext) {
         : html`<span class="body" dir="auto">${styledText(long ? `${m.body.slice(0, LONG_TEXT)}…` : m.body)}</span>`}
       ${long ? html`<button class="link" @click=${() => c.on.expand(m)}>Show more</button>` : nothing}
       ${c.mentioned ? html`<span class="sr-only">Mentions you.</span>` : nothing}
-      <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, c.lang)}</time>${m.edited && !deleted ? html` · <span class="edited" title=${`Edited ${timeOf(m.edited, c.lang)}`}>edited</span>` : nothing}${status ? html` · <span class="state">${status}</span>` : nothing}</span>
+      <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, c.lang)}</time>${m.edited && !deleted ? html` · <span class="edited" title=${`Edited ${timeOf(m.edited, c.lang)}`}>edited</span>` : nothing}${status ? html` · <span class="state">${m.status === 'pending' ? html`<span aria-hidden="true">🕓 </span>` : nothing}${status}</span>` : nothing}</span>
+      ${m.status === 'failed' && m.direction === 'out'
+        ? html`<button class="btn retry" @click=${() => c.on.retry(m)}>Retry</button>` : nothing}
       ${c.reactions.length ? renderReactions(m, c) : nothing}
       ${deleted ? nothing : renderActions(m, c)}
       ${c.picker ?? nothing}
@@ -118,6 +121,7 @@ export const messageStyles = [styledTextStyles, css`
   .msg { position: relative; max-width: 80%; min-width: 0; padding: 6px 10px; border-radius: var(--cc-radius); background: var(--cc-bubble-in); align-self: flex-start; overflow-wrap: anywhere; }
   .msg.out { align-self: flex-end; background: var(--cc-bubble-out); color: var(--cc-bubble-out-fg); }
   .msg.failed { outline: 2px solid var(--cc-error); }
+  .msg .retry { margin-top: 4px; padding: 2px 10px; font-size: 12px; }
   .msg.mention { box-shadow: inset 3px 0 0 var(--cc-accent); }
   .msg:focus-visible { outline: 2px solid var(--cc-accent); outline-offset: 2px; }
   .msg.flash { animation: cc-flash 1.6s ease-out; }

@@ -144,7 +144,7 @@ describe('receipts, markers and unread', () => {
     const b = await as(bob, { mode: 'launcher' });
     const a = await as(alice, { mode: 'embedded', with: bob.jid });
     await b.page.getByRole('button', { name: 'Open chat' }).waitFor();
-    await until(() => b.page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'bob online');
+    await until(b.available, 'bob available');
     await say(a.page, 'are you there?');
     const status = a.page.locator('cc-chat-view .msg.out').last();
     await until(async () => (await status.getAttribute('data-status')) === 'delivered', 'delivered');
@@ -158,7 +158,7 @@ describe('receipts, markers and unread', () => {
     const events = [];
     await a2.page.exposeFunction('ccUnread', (t) => events.push(t));
     await a2.page.evaluate(() => document.querySelector('cc-chat').addEventListener('cc-unread-change', (e) => window.ccUnread(e.detail.total)));
-    await until(() => a2.page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'alice online');
+    await until(a2.available, 'alice available');
     await a.ctx.close();
     await say(b.page, 'one');
     await say(b.page, 'two');
@@ -196,7 +196,7 @@ describe('typing and carbons', () => {
     const t1 = await as(alice, { mode: 'embedded', with: bob.jid });
     const t2 = await as(alice, { mode: 'embedded', with: bob.jid });
     await t2.page.locator('cc-chat-view .presence').waitFor();
-    await until(() => t2.page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'tab 2 online');
+    await until(t2.available, 'tab 2 available');
     await say(t1.page, 'sent from tab one');
     const mine = t2.page.locator('cc-chat-view .msg.out .body').getByText('sent from tab one', { exact: true });
     await mine.waitFor();

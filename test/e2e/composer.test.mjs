@@ -23,7 +23,8 @@ async function as(me, attrs) {
   return o;
 }
 
-const online = (page) => until(() => page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'online');
+/** Online and available: its initial presence is on the wire. */
+const online = (o) => until(o.available, 'online');
 
 describe('composer', () => {
   it('Shift+Enter breaks the line and the box grows; Enter sends both lines as one message', async () => {
@@ -32,7 +33,7 @@ describe('composer', () => {
     await befriend(alice, bob);
     const a = await as(alice, { mode: 'embedded', with: bob.jid });
     const b = await as(bob, { mode: 'embedded', with: alice.jid });
-    await Promise.all([online(a.page), online(b.page)]);
+    await Promise.all([online(a), online(b)]);
     const box = a.page.getByRole('textbox', { name: 'Message' });
     const before = (await box.boundingBox()).height;
     await box.pressSequentially('line one');
@@ -80,7 +81,7 @@ describe('composer', () => {
     const a = await as(alice, { mode: 'embedded', with: bob.jid });
     // Everything the page fetched since it started.
     const fetched = () => a.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /emoji|\.json/.test(u)));
-    await online(a.page);
+    await online(a);
     const box = a.page.getByRole('textbox', { name: 'Message' });
     await box.fill('ab');
     await box.press('ArrowLeft');

@@ -40,7 +40,8 @@ async function act(page, text, action) {
   await m.getByRole('button', { name: action, exact: true }).click();
 }
 
-const online = (page) => until(() => page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'online');
+/** Online and available: its initial presence is on the wire. */
+const online = (o) => until(o.available, 'online');
 
 describe('message actions in a 1:1 conversation', () => {
   it('edit, react, reply and delete show on both sides, and again after a reload', async () => {
@@ -51,7 +52,7 @@ describe('message actions in a 1:1 conversation', () => {
     const b = await as(bob, { mode: 'embedded', with: alice.jid });
     // Alice's second tab gets her own actions as carbons.
     const a2 = await as(alice, { mode: 'embedded', with: bob.jid });
-    await Promise.all([online(a.page), online(b.page), online(a2.page)]);
+    await Promise.all([online(a), online(b), online(a2)]);
 
     await say(a.page, 'keep me, with a typo');
     await say(a.page, 'delete me');
@@ -212,7 +213,7 @@ describe('message actions by keyboard', () => {
     const bob = newAccount('bob');
     await befriend(alice, bob);
     const a = await as(alice, { mode: 'embedded', with: bob.jid });
-    await online(a.page);
+    await online(a);
     await say(a.page, 'first');
     await say(a.page, 'second');
     await bubble(a.page, 'second').waitFor();

@@ -95,7 +95,7 @@ describe('a hostile peer in a 1:1 conversation', () => {
     await befriend(alice, eve);
     const a = await openWatched(alice, { mode: 'embedded', with: eve.jid });
     const box = a.page.getByRole('textbox', { name: 'Message' });
-    await until(() => a.page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'alice online');
+    await until(a.available, 'alice available');
     const x = await xmppAs(eve, t);
     await x.send(xml('presence'));
     await ping(x);

@@ -106,8 +106,14 @@ export async function openAs(browser, origin, me, attrs, viewport = { width: 100
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
+  // The initial presence on the wire: from then on the server routes messages to this page (the
+  // test server keeps no offline store, so a message sent before it would go to the archive only).
+  let available = false;
+  page.on('websocket', (ws) => ws.on('framesent', (f) => {
+    if (typeof f.payload === 'string' && /^<presence\b(?![^>]*\s(?:to|type)=)/.test(f.payload)) available = true;
+  }));
   await page.goto(pageUrl(origin, { service: stack.service, jid: me.jid, password: me.password, ...attrs }));
-  return { ctx, page, errors };
+  return { ctx, page, errors, available: () => available };
 }
 
 /** Polls `fn` in Node until truthy; fails with `what` after `timeout` ms. */

@@ -42,7 +42,7 @@ export default defineConfig(({ command }) => ({
   define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
   resolve: {
     // @xmpp/resolve 0.14.0's browser map misses its DNS module; SRV lookup is never used in browsers.
-    alias: { 'node:dns': resolve('src/shims/empty.ts') },
+    alias: { 'node:dns': resolve('src/shims/empty.ts'), '@xmpp/resolve': resolve('src/shims/xmpp-resolve.ts') },
   },
   server: { host: '127.0.0.1', port: 5173 },
   // Pages, not a single-page app: a missing page is a 404, not the index.

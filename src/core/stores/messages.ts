@@ -30,7 +30,7 @@ function combine(old: ChatMessage, incoming: ChatMessage): ChatMessage {
  * the same batch before a known incoming one goes right before it (archive batches are in archive
  * order, and archive times have one-second resolution, so many tie); a page of `older` history goes
  * in front; anything else is placed by timestamp, keeping arrival order for equal times, but never
- * before a known incoming message that precedes it in the batch (an archive catch-up after messages
+ * before a known message that precedes it in the batch (an archive catch-up after messages
  * seen live: their second-resolution times would otherwise sort them in front of the live copies of
  * older ones). A `live` message (as it comes off the stream) goes last: the server delivers in
  * order, while its time may come from another clock (a delay stamp of a resend) and would misplace it
@@ -61,12 +61,13 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
-  // Only incoming messages place others: they sit where the stream or the archive put them. Ours
-  // sit where they were written, which for one written offline is before what arrived meanwhile.
+  // Only incoming messages pull new ones in front of them: they sit where the stream or the archive
+  // put them. Ours sit where they were written, which for one written offline is before what
+  // arrived meanwhile; what the batch has after ours still goes after ours.
   const anchors = (idx: number | undefined) => (idx !== undefined && out[idx]!.direction === 'in' ? idx : undefined);
   // The nearest known message before each incoming one, in batch order.
   const after: (number | undefined)[] = [];
-  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), anchors(idx) ?? prev), undefined);
+  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), idx ?? prev), undefined);
   const fresh: { m: ChatMessage; before?: number; after?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {

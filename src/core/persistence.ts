@@ -35,6 +35,12 @@ export class Persistence {
   restored: Promise<void> = Promise.resolve();
   cachedSummaries: readonly ConversationSummary[] = [];
   cachedJid?: string;
+  /**
+   * Where each conversation's first archive catch-up on this page starts: from what the cache knew
+   * (from the newest page when it knew nothing), not from what a resumed stream delivered since —
+   * the cache may lag what the page before it showed.
+   */
+  readonly cachedAnchors = new Map<string, string | undefined>();
   private keeper?: Keeper;
   private signedOut = false;
   private readonly enabled: boolean;
@@ -81,6 +87,7 @@ export class Persistence {
           const cached = await keeper.load();
           this.cachedSummaries = cached.summaries;
           this.cachedJid = cached.jid;
+          for (const [jid, id] of cached.anchors) this.cachedAnchors.set(jid, id);
           if (cached.jid) this.session.connection.markReachable();
           this.keeper = keeper;
           for (const c of this.session.conversationList()) keeper.track(c);

@@ -288,7 +288,10 @@ export class Session {
     // A resumed stream missed nothing, but messages of ours may still wait for the archive to say
     // whether an earlier stream delivered them.
     const convs = resumed && !firstOnPage ? sender.uncertainConversations().map((j) => this.conversation(j)) : [...this.conversations.values()];
-    const from = convs.map((c) => ({ c, after: lastArchiveId(c) }));
+    // A new page reads on from what its cache knew: a resumed stream may already have delivered
+    // newer messages, and reading on from those would skip what the cache missed ('': not cached,
+    // read the newest page).
+    const from = convs.map((c) => ({ c, after: firstOnPage ? persistence.cachedAnchors.get(c.jid) ?? '' : lastArchiveId(c) }));
     if (!resumed) {
       // Asking the archive before the initial presence also tells Prosody we read it: it then
       // never bounces messages it archived for us as undeliverable when a stream of ours dies.

@@ -27,7 +27,7 @@ describe('a burst of messages', () => {
     const a = await openAs(browser, web.origin, alice, { mode: 'embedded', with: bob.jid }, { width: 800, height: 2000 });
     t.after(() => a.ctx.close());
     await a.page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await until(() => a.page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'alice online');
+    await until(a.available, 'alice available');
 
     const x = client({ service: stack.service, domain: stack.domain, username: bob.user, password: bob.password, resource: unique('burst') });
     x.on('error', () => {});

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { makeContacts } from '../../server/contacts.mjs';
 import { client, xml } from '@xmpp/client';
-import { launchBrowser, openAs, readConversation, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { chatOnline, launchBrowser, openAs, readConversation, startStaticServer, unique, until } from '../support/e2e.mjs';
 import { privateStack } from '../support/whiteboard.mjs';
 import { startProxy } from '../support/ws-proxy.mjs';
 
@@ -91,8 +91,7 @@ describe('fault injection', () => {
       writeFileSync(file, JSON.stringify({ seed, stores, frames }));
       t.diagnostic(`stores and frames written to ${file}`);
     };
-    const online = (page) => until(() => page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status') === null), 'online', 30000);
-    await Promise.all([online(a.page), online(b.page)]);
+    await Promise.all([chatOnline(a.page, 30000), chatOnline(b.page, 30000)]);
     // Each sees the other online: both sessions are fully up (presence sent) before anyone writes.
     await Promise.all([a.page, b.page].map((p) => p.locator('cc-chat-view .presence').getByText('online', { exact: true }).waitFor({ timeout: 30000 })));
 

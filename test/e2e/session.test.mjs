@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, readConversation, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { befriend, chatOnline, launchBrowser, newAccount, openAs, readConversation, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 import { startProxy } from '../support/ws-proxy.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -27,7 +27,7 @@ async function as(me, attrs, viewport) {
 }
 
 const statusLine = (page) => page.evaluate(() => document.querySelector('cc-chat')?.shadowRoot?.querySelector('.status')?.textContent ?? null);
-const online = (page) => until(async () => (await statusLine(page)) === null, 'online');
+const online = (page) => chatOnline(page);
 const say = async (page, text) => {
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill(text);
@@ -75,7 +75,7 @@ describe('sending without a link', () => {
     // Bob is online but not reading, so alice's messages stop at delivered.
     const b = await as(bob, { mode: 'embedded' });
     await online(a.page);
-    await online(b.page);
+    await until(b.available, 'bob available');
 
     proxy.refuse();
     proxy.cut();
@@ -157,7 +157,7 @@ describe('stream management across a reload', () => {
     await befriend(alice, bob);
     const p = await peer(bob, t);
     const a = await as(alice, { mode: 'embedded', with: bob.jid });
-    await online(a.page);
+    await until(a.available, 'alice available');
     await p.say(alice.jid, 'before the reload');
     await a.page.locator('cc-chat-view .msg .body').getByText('before the reload', { exact: true }).waitFor();
     const [session] = stack.sessionsOf(alice.jid);
@@ -186,7 +186,7 @@ describe('the cache', () => {
     await befriend(alice, bob);
     const p = await peer(bob, t);
     const a = await as(alice, { mode: 'embedded', service: proxy.service });
-    await online(a.page);
+    await until(a.available, 'alice available');
     for (const s of ['b1', 'b2', 'b3']) await p.say(alice.jid, s);
     await a.page.getByRole('option', { name: bob.user }).click();
     await until(async () => (await readConversation(a.page)).map((r) => r.t).join() === 'b1,b2,b3', 'bob’s three');

@@ -116,6 +116,15 @@ export async function openAs(browser, origin, me, attrs, viewport = { width: 100
   return { ctx, page, errors, available: () => available };
 }
 
+/**
+ * cc-chat on `page` is connected: its panes are up (its session attached) and it shows no connection
+ * status line. (Before the session attaches there is no status line either.)
+ */
+export const chatOnline = (/** @type {import('playwright-core').Page} */ page, timeout = 15000) => until(() => page.evaluate(() => {
+  const root = document.querySelector('cc-chat')?.shadowRoot;
+  return !!root?.querySelector('cc-chat-list, cc-chat-view') && !root.querySelector('.status');
+}), 'cc-chat online', timeout);
+
 /** Polls `fn` in Node until truthy; fails with `what` after `timeout` ms. */
 export async function until(fn, what, timeout = 15000) {
   const deadline = Date.now() + timeout;

@@ -21,6 +21,8 @@ export interface CacheContents {
   summaries: ConversationSummary[];
   /** Our bare JID when last online (logins whose address comes from the host site). */
   jid?: string;
+  /** Per cached conversation, the archive id its catch-up reads on from (see catchup.ts). */
+  anchors: Map<string, string | undefined>;
 }
 
 // Pending and failed messages live in the outbox; room events are not worth keeping.
@@ -42,13 +44,16 @@ export class Keeper {
       this.db.get('meta', 'summaries') as Promise<ConversationSummary[] | undefined>,
       this.db.get('meta', 'jid') as Promise<string | undefined>,
     ]);
+    const anchors = new Map<string, string | undefined>();
     for (const c of convs) {
+      const newestIn = [...c.messages].reverse().find((m) => m.stanzaId && m.direction === 'in' && !m.system);
+      anchors.set(c.jid, c.catchUpFrom ?? newestIn?.stanzaId);
       const conv = this.session.conversation(c.jid, c.kind);
       conv.store.add(c.messages);
       if (c.unread && !conv.$unread.get()) conv.$unread.set(c.unread);
       conv.catchUpFrom ??= c.catchUpFrom;
     }
-    return { summaries: summaries ?? [], jid };
+    return { summaries: summaries ?? [], jid, anchors };
   }
 
   /** Keeps this conversation cached from now on. */

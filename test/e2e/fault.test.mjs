@@ -46,7 +46,7 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 const typeMessages = (page, prefix, n) => page.evaluate(async ([p, count]) => {
   const view = () => document.querySelector('cc-chat').shadowRoot.querySelector('cc-chat-view');
   for (let i = 0; i < count; i++) {
-    const box = view().shadowRoot.querySelector('textarea');
+    const box = view().shadowRoot.querySelector('cc-chat-composer').shadowRoot.querySelector('textarea');
     box.value = `${p} ${String(i).padStart(3, '0')}`;
     box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));

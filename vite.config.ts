@@ -41,8 +41,13 @@ function serviceWorker(): Plugin {
 export default defineConfig(({ command }) => ({
   define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
   resolve: {
-    // @xmpp/resolve 0.14.0's browser map misses its DNS module; SRV lookup is never used in browsers.
-    alias: { 'node:dns': resolve('src/shims/empty.ts'), '@xmpp/resolve': resolve('src/shims/xmpp-resolve.ts') },
+    // Modules the browser bundle replaces (each shim says why). @xmpp/resolve 0.14.0's browser map
+    // misses its DNS module; SRV lookup is never used in browsers.
+    alias: {
+      'node:dns': resolve('src/shims/empty.ts'),
+      '@xmpp/resolve': resolve('src/shims/xmpp-resolve.ts'),
+      'lib0/logging': resolve('src/shims/lib0-logging.ts'),
+    },
   },
   server: { host: '127.0.0.1', port: 5173 },
   // Pages, not a single-page app: a missing page is a 404, not the index.

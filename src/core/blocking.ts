@@ -9,10 +9,15 @@ export class Blocking {
   readonly $blocked = atom<ReadonlySet<string>>(new Set());
 
   constructor(private readonly conn: Connection) {
+    // A stream resumed from the page before a reload kept the server's pushes coming, but this page
+    // has not read the list yet.
+    let loaded = false;
     conn.onOnline(async (resumed) => {
-      if (resumed) return;
+      if (resumed && loaded) return;
       const res = await conn.request(blocklistRequest()).catch(() => null);
-      if (res) this.$blocked.set(new Set(blockItems(res.getChild('blocklist', BLOCKING))));
+      if (!res) return;
+      loaded = true;
+      this.$blocked.set(new Set(blockItems(res.getChild('blocklist', BLOCKING))));
     });
     // Pushes from the server when any of our devices changes the list.
     conn.onIq('set', BLOCKING, 'block', (iq) => {

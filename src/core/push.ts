@@ -275,8 +275,12 @@ export function restorePush(session: PushSession, opts: PushOptions): ReadableAt
 function watch(session: PushSession, opts: PushOptions) {
   if (watching.has(session)) return;
   watching.add(session);
+  let refreshed = false;
   session.connection.onOnline((resumed) => {
-    if (!resumed) void refresh(session, opts);
+    // A stream resumed from the page before a reload is new to this page: refresh once.
+    if (resumed && refreshed) return;
+    refreshed = true;
+    void refresh(session, opts);
   });
 }
 

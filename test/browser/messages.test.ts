@@ -139,6 +139,14 @@ describe('mergeMessages with overlapping batches', () => {
     expect(mergeMessages([own], batch).map((m) => m.stanzaId)).to.deep.equal(['s1', 's2', 's3']);
   });
 
+  it('puts a gap the archive fills right after the message it follows, before later ones of the same second seen live', () => {
+    // 3 and 4 were lost with a dropped link; 5 and 6 came live after it came back; the catch-up
+    // reads on from 2. Archive times have one-second resolution, so all tie.
+    const list = ['s1', 's2', 's5', 's6'].map((id) => msg({ stanzaId: id, timestamp: 7000 }));
+    const batch = ['s2', 's3', 's4'].map((id) => msg({ stanzaId: id, timestamp: 7000 }));
+    expect(mergeMessages(list, batch).map((m) => m.stanzaId)).to.deep.equal(['s1', 's2', 's3', 's4', 's5', 's6']);
+  });
+
   it('moves our message to where the room echoed it, after what arrived meanwhile', () => {
     const own = msg({ originId: 'o1', id: 'o1', from: 'r@x/me', direction: 'out', timestamp: 10, status: 'sent' });
     const theirs = msg({ stanzaId: 's1', from: 'r@x/bob', timestamp: 20 });

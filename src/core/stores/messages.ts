@@ -61,14 +61,17 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
-  // Only incoming messages pull new ones in front of them: they sit where the stream or the archive
+  // Only incoming messages place new ones next to them: they sit where the stream or the archive
   // put them. Ours sit where they were written, which for one written offline is before what
   // arrived meanwhile; what the batch has after ours still goes after ours.
   const anchors = (idx: number | undefined) => (idx !== undefined && out[idx]!.direction === 'in' ? idx : undefined);
-  // The nearest known message before each incoming one, in batch order.
-  const after: (number | undefined)[] = [];
-  at.reduce<number | undefined>((prev, idx, i) => ((after[i] = prev), idx ?? prev), undefined);
-  const fresh: { m: ChatMessage; before?: number; after?: number }[] = [];
+  // The nearest known incoming message before each incoming one in batch order, and the nearest
+  // known one of any kind.
+  const afterIn: (number | undefined)[] = [];
+  const afterAny: (number | undefined)[] = [];
+  at.reduce<number | undefined>((prev, idx, i) => ((afterIn[i] = prev), anchors(idx) ?? prev), undefined);
+  at.reduce<number | undefined>((prev, idx, i) => ((afterAny[i] = prev), idx ?? prev), undefined);
+  const fresh: { m: ChatMessage; before?: number; afterIn?: number; afterAny?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {
     const m = incoming[i]!;
@@ -82,12 +85,12 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
         changed = true;
       }
     } else if (!fresh.some((f) => sameMessage(f.m, m))) {
-      fresh.unshift({ m, before: position === 'older' ? 0 : anchor, after: after[i] });
+      fresh.unshift({ m, before: position === 'older' ? 0 : anchor, afterIn: afterIn[i], afterAny: afterAny[i] });
     }
   }
   if (fresh.length === 0) return changed ? out : list;
   const anchored = new Map<number, ChatMessage[]>();
-  const loose: { m: ChatMessage; after?: number }[] = [];
+  const loose: { m: ChatMessage; afterIn?: number; afterAny?: number }[] = [];
   for (const f of fresh) {
     if (f.before === undefined) loose.push(f);
     else anchored.set(f.before, [...(anchored.get(f.before) ?? []), f.m]);
@@ -99,15 +102,27 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
     result.push(m);
   });
   if (out.length === 0 && anchored.get(0)) result.push(...anchored.get(0)!);
-  for (const { m, after: a } of loose) {
+  // The last message placed after each known one, so a run of new ones keeps the batch's order.
+  const placedAfter = new Map<number, ChatMessage>();
+  for (const { m, afterIn: a, afterAny: floor } of loose) {
     if (position === 'live') {
       result.push(m);
       continue;
     }
-    // Upper bound on time: equal times keep arrival order.
-    let i = result.length;
-    while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
-    if (a !== undefined) i = Math.max(i, result.indexOf(out[a]!) + 1);
+    let i: number;
+    if (a !== undefined) {
+      // Right after the known message the batch has before it (or what this batch put there),
+      // past only what is strictly older: a gap the archive fills goes before messages of the same
+      // second that arrived live ahead of it.
+      i = result.indexOf(placedAfter.get(a) ?? out[a]!) + 1;
+      while (i < result.length && result[i]!.timestamp < m.timestamp) i++;
+      placedAfter.set(a, m);
+    } else {
+      // Upper bound on time: equal times keep arrival order.
+      i = result.length;
+      while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
+    }
+    if (floor !== undefined) i = Math.max(i, result.indexOf(out[floor]!) + 1);
     if (i === result.length) result.push(m);
     else result = [...result.slice(0, i), m, ...result.slice(i)];
   }

@@ -68,7 +68,18 @@ export default defineConfig(({ command }) => ({
     rollupOptions: {
       input: { cc: resolve('src/cc.ts') },
       preserveEntrySignatures: 'strict',
-      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: {
+        entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js',
+        // Fewer, larger chunks where they always load together (each chunk also costs its own gzip
+        // stream): what the first paint needs (lit, the element base, theme, i18n) in one, and the
+        // XMPP library with the protocol modules that the session, calls and boards share in another.
+        advancedChunks: {
+          groups: [
+            { name: 'common', test: /node_modules[\\/]nanostores[\\/]|src[\\/]core[\\/](archive|protocol[\\/](mam|jmi|message|replies|styling|attachment))\.ts/ },
+            { name: 'shell', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|src[\\/]elements[\\/](base|i18n|ui[\\/]theme)\.ts|src[\\/]core[\\/]config\.ts|preload-helper/ },
+          ],
+        },
+      },
     },
   },
 }));

@@ -5,6 +5,9 @@ import { expect } from '@open-wc/testing';
 import { html, render } from 'lit';
 import { xml } from '@xmpp/client';
 import { acceptsFile } from '../../src/core/attachments.js';
+import type { Connection } from '../../src/core/connection.js';
+import { upload, type UploadError } from '../../src/core/upload.js';
+import type { Element } from '../../src/core/xmpp.js';
 import { attachmentKind, attachmentPayload, readAttachment, type Attachment } from '../../src/core/protocol/attachment.js';
 import { buildChatMessage, parseChatMessage, parseGroupMessage, type ChatMessage } from '../../src/core/protocol/message.js';
 import { readSlot, readUploadService, slotRequest } from '../../src/core/protocol/upload.js';
@@ -104,6 +107,65 @@ describe('attachments: HTTP File Upload stanzas', () => {
       <put url="https://up.example/put/1"/><get url="javascript:alert(1)"/></slot></iq>`);
     expect(readSlot(bad)).to.equal(null);
     expect(readSlot(parseXml('<iq xmlns="jabber:client" type="result"/>'))).to.equal(null);
+  });
+});
+
+describe('attachments: upload() reports why a file did not go', () => {
+  const INFO = 'http://jabber.org/protocol/disco#info';
+  const service = (max?: number) => parseXml(`<iq xmlns="jabber:client" type="result"><query xmlns="${INFO}"><feature var="urn:xmpp:http:upload:0"/>
+    ${max ? `<x xmlns="jabber:x:data" type="result"><field var="FORM_TYPE"><value>urn:xmpp:http:upload:0</value></field><field var="max-file-size"><value>${max}</value></field></x>` : ''}
+    </query></iq>`);
+  /** A connection whose server has an upload service at upload.x (or none) and answers slot requests with `slot`. */
+  const server = (opts: { max?: number; none?: boolean; slot?: () => Element }) => {
+    const asked: string[] = [];
+    const conn = {
+      bare: 'alice@x',
+      async request(iq: Element) {
+        const q = iq.getChildElements()[0]!;
+        asked.push(`${iq.attrs.to} ${q.name}`);
+        if (q.attrs.xmlns === 'http://jabber.org/protocol/disco#items') {
+          return parseXml(`<iq xmlns="jabber:client" type="result"><query xmlns="${q.attrs.xmlns}"><item jid="conference.x"/><item jid="upload.x"/></query></iq>`);
+        }
+        if (q.attrs.xmlns === INFO) return iq.attrs.to === 'upload.x' && !opts.none ? service(opts.max) : parseXml(`<iq xmlns="jabber:client" type="result"><query xmlns="${INFO}"/></iq>`);
+        return opts.slot!();
+      },
+    } as unknown as Connection;
+    return { conn, asked };
+  };
+  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: UploadError) => e);
+  const file = (size: number) => new File([new Uint8Array(size)], 'f.bin');
+
+  it('no upload service', async () => {
+    const { conn } = server({ none: true });
+    expect(await failure(upload(conn, file(3)))).to.include({ code: 'upload-unavailable' });
+  });
+
+  it('over the limit the service announced: refused before asking for a slot', async () => {
+    const { conn, asked } = server({ max: 10 });
+    expect(await failure(upload(conn, file(11)))).to.include({ code: 'upload-too-large', maxSize: 10 });
+    expect(asked.some((a) => a.endsWith('request'))).to.equal(false);
+  });
+
+  it('a slot refused, with the server\'s reason; the server\'s own size limit', async () => {
+    const refused = server({ slot: () => { throw { condition: 'resource-constraint', text: 'Quota reached' }; } });
+    expect(await failure(upload(refused.conn, file(3)))).to.include({ code: 'upload-refused', message: 'Quota reached' });
+    const tooLarge = server({
+      slot: () => { throw { condition: 'not-acceptable', application: parseXml('<file-too-large xmlns="urn:xmpp:http:upload:0"><max-file-size>2</max-file-size></file-too-large>') }; },
+    });
+    expect(await failure(upload(tooLarge.conn, file(3)))).to.include({ code: 'upload-too-large', maxSize: 2 });
+  });
+
+  it('a PUT the upload server rejects; a cancel before anything went out', async () => {
+    const slot = () => parseXml(`<iq xmlns="jabber:client" type="result"><slot xmlns="urn:xmpp:http:upload:0">
+      <put url="${location.origin}/no-such-upload-endpoint"/><get url="${location.origin}/x"/></slot></iq>`);
+    const err = await failure(upload(server({ slot }).conn, file(3)));
+    expect(err.code).to.equal('upload-failed');
+    expect(err.message).to.match(/^The upload server answered 4\d\d\.$/);
+    const aborted = new AbortController();
+    aborted.abort();
+    const s = server({ slot });
+    expect(await failure(upload(s.conn, file(3), { signal: aborted.signal }))).to.include({ code: 'upload-cancelled' });
+    expect(s.asked.some((a) => a.endsWith('request'))).to.equal(false);
   });
 });
 

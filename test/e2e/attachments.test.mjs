@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { befriend, launchBrowser, newAccount, openAs, startStaticServer, until } from '../support/e2e.mjs';
+import { client, xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 import { noisePng } from '../support/png.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -187,6 +188,22 @@ describe('attachments in cc-chat', () => {
     assert.equal(await log(a.page).locator('.msg').count(), 0);
   });
 
+  it('an upload the HTTP server refuses shows the reason in the composer, fires cc-error and sends nothing', async () => {
+    const { a, b } = await pair();
+    await a.page.route('**/file_share/**', (r) => (r.request().method() === 'PUT'
+      ? r.fulfill({ status: 507, headers: { 'access-control-allow-origin': '*' }, body: 'full' }) : r.continue()));
+    await attach(a.page, { name: 'doomed.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n') });
+    const alert = a.page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /doomed\.pdf could not be uploaded: The upload server answered 507\./);
+    assert.deepEqual(await a.page.evaluate(() => window.ccErrors.map((e) => e.code)), ['upload-failed']);
+    await a.page.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await send(a.page, 'after the failed upload');
+    await log(b.page).getByText('after the failed upload').waitFor();
+    assert.equal(await log(b.page).locator('.msg').count(), 1);
+  });
+
   it('attachments="none": no Attach file button, and drops and pastes are left alone', async () => {
     const { a } = await pair({ attachments: 'none' });
     await a.page.getByRole('textbox', { name: 'Message' }).waitFor();
@@ -223,8 +240,11 @@ describe('attachments in cc-chat', () => {
     assert.equal(await a.page.getByRole('alert').count(), 0, 'the message went away with the next attempt');
   });
 
-  it('an image pasted into the box and one dropped on the conversation are sent', async () => {
-    const { a, b } = await pair();
+  it('in a room, an image pasted into the box and one dropped on the conversation are sent', async () => {
+    const room = `files-${unique('r')}@conference.${stack.domain}`.toLowerCase();
+    const a = await as(newAccount('alice'), { room });
+    const b = await as(newAccount('bob'), { room });
+    await Promise.all([a.page, b.page].map((p) => p.locator('cc-chat-view header .subject').getByText('2 in the room').waitFor()));
     await a.page.evaluate(async () => {
       const image = async (w, h, name) => {
         const c = new OffscreenCanvas(w, h);
@@ -248,7 +268,46 @@ describe('attachments in cc-chat', () => {
     await Promise.all([pasted.waitFor(), dropped.waitFor()]);
     assert.deepEqual(await box(pasted), [120, 90]);
     assert.deepEqual(await box(dropped), [280, 70]);
-    // The drop highlight went away.
+    // The drop highlight went away; alice sees the room's copies of both.
     assert.equal(await a.page.locator('cc-chat-view .drop').count(), 0);
+    await until(async () => (await log(a.page).locator('.msg img').count()) === 2, 'both images at alice');
+  });
+
+  it('hostile attachments from a peer: only http(s) URLs become media or links; names and other URLs stay text', async (t) => {
+    const alice = newAccount('alice');
+    const eve = newAccount('eve');
+    await befriend(alice, eve);
+    const a = await as(alice, { with: eve.jid });
+    await online(a.page);
+    const x = client({ service: stack.service, domain: stack.domain, username: eve.user, password: eve.password, resource: unique('evil') });
+    x.on('error', () => {});
+    await x.start();
+    t.after(() => x.stop().catch(() => {}));
+    // @xmpp/client counts stanzas wrongly if one arrives before stream management is on (see xss.test.mjs).
+    await until(() => x.streamManagement.enabled, 'stream management enabled');
+    const send = (body, url, meta = []) => x.send(xml('message', { to: alice.jid, type: 'chat', id: unique('e') },
+      xml('body', {}, body), ...(url === undefined ? [] : [xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url))]),
+      ...(meta.length ? [xml('file', { xmlns: 'urn:xmpp:file:metadata:0' }, ...meta.map(([k, v]) => xml(k, {}, v)))] : [])));
+    const evilName = '<img src=x onerror=window.__pwned=1>.png';
+    const evilFile = '<script>window.__pwned=1</script>.exe';
+    await send('javascript:window.__pwned=1', 'javascript:window.__pwned=1', [['media-type', 'image/png']]);
+    await send('data:image/svg+xml,<svg onload="window.__pwned=1"/>', 'data:image/svg+xml,<svg onload="window.__pwned=1"/>');
+    await send('https://files.invalid/p.png', 'https://files.invalid/p.png', [['name', evilName], ['media-type', 'image/png'], ['width', '1e9'], ['height', '-3']]);
+    await send('https://files.invalid/a.bin', 'https://files.invalid/a.bin', [['name', `\u202E${evilFile}`], ['size', 'NaN'], ['media-type', '"><script>']]);
+    await send('look at this', 'https://files.invalid/c.png', [['media-type', 'image/png']]);
+    await send('last from eve');
+    await log(a.page).getByText('last from eve').waitFor();
+
+    const bodies = await log(a.page).locator('.msg .body').allTextContents();
+    assert.ok(bodies.includes('javascript:window.__pwned=1') && bodies.includes('data:image/svg+xml,<svg onload="window.__pwned=1"/>'), 'unsafe URLs stay text');
+    assert.ok(bodies.includes('look at this'), 'a text that is not the URL is shown with the file');
+    const srcs = await log(a.page).locator('.msg img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('src'), i.alt, i.getBoundingClientRect().width]));
+    assert.deepEqual(srcs, [['https://files.invalid/p.png', evilName, 240], ['https://files.invalid/c.png', 'c.png', 240]], 'bad sizes give the fixed box');
+    assert.equal(await log(a.page).locator('.msg .file .fname').textContent(), evilFile, 'control characters dropped, the rest is text');
+    assert.equal(await log(a.page).locator('.msg .file .fsize').count(), 0, 'no size when it is not a number');
+    const hrefs = await log(a.page).locator('.msg a').evaluateAll((as) => as.map((l) => l.getAttribute('href')));
+    assert.ok(hrefs.every((h) => /^https:\/\/files\.invalid\//.test(h)), hrefs.join(' '));
+    assert.equal(await a.page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(a.errors, []);
   });
 });

@@ -85,7 +85,7 @@ export class CcChat extends CcElement {
   @property({ type: Boolean }) calls = false;
   /** A `Whiteboard` button in room headers: the room's shared board in a panel. */
   @property({ type: Boolean }) whiteboard = false;
-  /** Which files may be sent (`Attach file`, drop, paste): an `accept` list like a file input's (`image/*,.pdf`), or `none`. */
+  /** Which files may be sent (`Attach file`, drop, paste): an `accept` list like a file input's (`image/*,.pdf`), or `none` (no button, drops and pastes ignored). Default: any file. */
   @property() attachments = '*/*';
 
   @state() private current = '';

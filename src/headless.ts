@@ -13,6 +13,11 @@ export type { CcError, Connection, ConnectionState } from './core/connection.js'
 export type { Conversation, ConversationKind } from './core/conversation.js';
 export type { ConversationSummary } from './core/summaries.js';
 export type { ChatMessage, Direction, Status } from './core/protocol/message.js';
+export type { Attachment } from './core/protocol/attachment.js';
+export { acceptsFile, sendFile, uploadsOf } from './core/attachments.js';
+export type { Upload } from './core/attachments.js';
+export { upload, uploadService, UploadError } from './core/upload.js';
+export type { UploadErrorCode, UploadOptions } from './core/upload.js';
 export { disablePush, enablePush, pushIntents, pushState } from './core/push.js';
 export type { PushIntent, PushOptions, PushState, PushStatus } from './core/push.js';
 export type * from './events.js';

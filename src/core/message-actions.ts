@@ -120,7 +120,8 @@ export function ownReactor(session: Session, conv: Conversation): string {
 
 /** Whether we may correct `m`: our newest message (XEP-0308 corrects the last one), still there. */
 export function canEdit(conv: Conversation, m: ChatMessage): boolean {
-  if (m.direction !== 'out' || m.retracted || !(m.originId ?? m.id)) return false;
+  // A file's message is its URL: editing that text would leave the file behind.
+  if (m.direction !== 'out' || m.retracted || m.attachment || !(m.originId ?? m.id)) return false;
   const list = conv.$messages.get();
   for (let i = list.length - 1; i >= 0; i--) {
     const x = list[i]!;

@@ -33,7 +33,7 @@ export function summarize(
     const unread = c.$unread.get();
     if (!last && !unread && !out.has(c.jid)) continue;
     const base = out.get(c.jid) ?? { jid: c.jid, kind: c.kind, name: c.kind === 'room' ? rooms[c.jid]?.name ?? c.jid.split('@')[0]! : nameOf(c.jid), activity: 0, unread: 0 };
-    const text = last?.retracted ? 'message deleted' : last?.body;
+    const text = last?.retracted ? 'message deleted' : last?.attachment ? `📎 ${last.attachment.name}` : last?.body;
     out.set(c.jid, {
       ...base,
       preview: last ? (last.direction === 'out' ? `You: ${text}` : last.nick ? `${last.nick}: ${text}` : text) : undefined,

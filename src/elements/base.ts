@@ -120,10 +120,10 @@ export abstract class CcElement extends LitElement {
         return;
       }
       this.configError = undefined;
-      const generation = ++this.attachments;
+      const generation = ++this.generation;
       core.then(({ acquireSession }) => {
         // Detached, or attached again with other attributes, while the core was loading.
-        if (generation !== this.attachments) return;
+        if (generation !== this.generation) return;
         const s = acquireSession(cfg);
         this.session = s;
         this.watch(s.connection.$state, () => this.reportState());
@@ -142,10 +142,10 @@ export abstract class CcElement extends LitElement {
     this.reportState();
   }
 
-  private attachments = 0;
+  private generation = 0;
 
   private detach() {
-    this.attachments++;
+    this.generation++;
     this.unwatch.forEach((u) => u());
     this.unwatch = [];
     const s = this.session;

@@ -1,7 +1,8 @@
 // Fault injection: alice and bob (two browser contexts) write 500 messages each to each other
 // through a proxy that cuts their links 20 times at random moments, while the server is restarted
 // twice. At the end both show all 1,000 messages exactly once and none stays pending; each sender's
-// order is checked too, as a todo while a slip across restarts is open (README). A private Prosody (it gets restarted); CC_FAULT_SEED replays a run's timing.
+// order is checked too, as a todo while a slip across restarts is open (README). A private
+// Prosody (it gets restarted); CC_FAULT_SEED replays a run's timing.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

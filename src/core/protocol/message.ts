@@ -1,6 +1,7 @@
 // RFC 6121 chat messages with XEP-0359 ids, XEP-0203 delay and XEP-0280 carbons, and what a message
 // carries about others (replies, mentions, tombstones). Pure functions.
 import { NS, xml, type Element } from '../xmpp.js';
+import { readAttachment, type Attachment } from './attachment.js';
 import { readReply, type ReplyRef } from './replies.js';
 
 export type Direction = 'in' | 'out';
@@ -36,6 +37,8 @@ export interface ChatMessage {
   reactions?: readonly Reaction[];
   /** Why the server refused our message (status failed). */
   error?: string;
+  /** A shared file (XEP-0066 URL with XEP-0446 metadata); the body is then usually its URL. */
+  attachment?: Attachment;
 }
 
 export interface Reaction {
@@ -47,10 +50,10 @@ export interface Reaction {
 
 /**
  * The parts of a message beyond its text: a reply (its fallback quote cut from the body),
- * mentions, or the tombstone an archive keeps for a retracted message (only archives: live, anyone
+ * mentions, an attached file, or the tombstone an archive keeps for a retracted message (only archives: live, anyone
  * could send one). Null: nothing to show.
  */
-function extras(m: Element, text: string | undefined, archived: unknown): Pick<ChatMessage, 'body' | 'reply' | 'mentions' | 'retracted'> | null {
+function extras(m: Element, text: string | undefined, archived: unknown): Pick<ChatMessage, 'body' | 'reply' | 'mentions' | 'retracted' | 'attachment'> | null {
   const tomb = archived ? m.getChild('retracted', 'urn:xmpp:message-retract:1') ?? m.getChild('moderated', 'urn:xmpp:message-moderate:0') : undefined;
   if (tomb) {
     const mod = tomb.name === 'moderated' ? tomb : tomb.getChild('moderated', 'urn:xmpp:message-moderate:1');
@@ -58,7 +61,7 @@ function extras(m: Element, text: string | undefined, archived: unknown): Pick<C
   }
   if (!text) return null;
   const mentions = m.getChildren('reference', 'urn:xmpp:reference:0').filter((r) => r.attrs.type === 'mention' && r.attrs.uri).map((r) => String(r.attrs.uri));
-  return { ...readReply(m, text), mentions: mentions.length ? mentions.slice(0, 50) : undefined };
+  return { ...readReply(m, text), mentions: mentions.length ? mentions.slice(0, 50) : undefined, attachment: readAttachment(m) };
 }
 
 export const bare = (jid: string) => jid.split('/')[0]!.toLowerCase();

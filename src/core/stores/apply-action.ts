@@ -34,11 +34,12 @@ function change(m: ChatMessage, a: MessageAction): ChatMessage {
     case 'correct':
       // A correction that arrives after a newer one (archive paging goes backwards) is stale.
       if ((m.edited ?? 0) > a.t || (m.body === a.body && m.edited)) return m;
-      return { ...m, body: a.body, edited: a.t };
+      // A file message corrected into other text is text now (its URL was the body).
+      return { ...m, body: a.body, edited: a.t, attachment: m.attachment?.url === a.body.trim() ? m.attachment : undefined };
     case 'retract':
     case 'moderate': {
       const retracted = a.kind === 'moderate' ? { moderated: true, by: a.by, reason: a.reason } : {};
-      return { ...m, body: '', retracted, reactions: undefined, reply: undefined, mentions: undefined };
+      return { ...m, body: '', retracted, reactions: undefined, reply: undefined, mentions: undefined, attachment: undefined };
     }
     case 'react': {
       const mine = m.reactions?.find((r) => r.by === a.reactor);

@@ -24,6 +24,7 @@ const WIDE = 640;
  * @fires {CustomEvent<CcMessageDetail>} cc-message - An incoming message. detail: `{ from, conversation, text }`
  * @fires {CustomEvent<CcErrorDetail>} cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
  * @fires {CustomEvent<CcPushCallDetail>} cc-push-call - A call notification was clicked (for cc-call). detail: `{ conversation, kind, action }`
+ * @attr attachments - Which files may be sent: an `accept` list like a file input's (`image/*,.pdf`), or `none` for no attachments; by default any file.
  * @attr notifications - Browser notifications for new messages while the page is hidden.
  * @attr sound - `on` (default) or `off`: a chime for new messages.
  * @attr muted - No sound and no notifications.
@@ -84,6 +85,8 @@ export class CcChat extends CcElement {
   @property({ type: Boolean }) calls = false;
   /** A `Whiteboard` button in room headers: the room's shared board in a panel. */
   @property({ type: Boolean }) whiteboard = false;
+  /** Which files may be sent (`Attach file`, drop, paste): an `accept` list like a file input's (`image/*,.pdf`), or `none` (no button, drops and pastes ignored). Default: any file. */
+  @property() attachments = '*/*';
 
   @state() private current = '';
   @state() private view: 'list' | 'conversation' | 'new' = 'list';
@@ -302,7 +305,7 @@ export class CcChat extends CcElement {
     const status = st === 'online' ? nothing
       : html`<div class="status" role="status">${s.signedOut ? t(l, 'Signed out') : st === 'connecting' ? t(l, 'Connecting…') : t(l, 'Reconnecting…')}</div>`;
     const muted = this.current ? s.mutes.has(this.current) : false;
-    const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l}
+    const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l} .attachments=${this.attachments.trim() || '*/*'}
       ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
         ${this.calls || this.whiteboard ? html`<cc-chat-actions slot="actions" .session=${s} jid=${this.current} .lang=${l}
           ?calls=${this.calls} ?whiteboard=${this.whiteboard} ?busy=${this.extras.callLive}

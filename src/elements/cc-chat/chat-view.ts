@@ -1,5 +1,6 @@
 // One open conversation: header, the virtualized message log with message actions, typing line and
 // composer. Messages can be walked with the arrow keys; each shows its actions when focused or hovered.
+// Files dropped anywhere on the conversation go to the composer.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
@@ -9,6 +10,7 @@ import { mentionsMe } from '../../core/protocol/mentions.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
 import { countReactions } from '../../core/stores/apply-action.js';
+import { t } from '../i18n.js';
 import { dayLabel } from '../ui/format.js';
 import type { ChatComposer } from './composer.js';
 import { headerStyles, renderHeader, roomAction } from './conversation-header.js';
@@ -24,7 +26,10 @@ const RENDER_EVERY = 50;
 
 export class ChatView extends LitElement {
   static override styles = [sharedStyles, headerStyles, messageStyles, popupStyles, css`
-    :host { display: flex; flex-direction: column; height: 100%; min-height: 0; background: var(--cc-bg); }
+    :host { display: flex; flex-direction: column; height: 100%; min-height: 0; background: var(--cc-bg); position: relative; }
+    .drop { position: absolute; inset: 0; z-index: 5; display: grid; place-items: center; padding: 24px; text-align: center; font-weight: 600;
+      background: color-mix(in srgb, var(--cc-bg) 85%, transparent); border: 3px dashed var(--cc-accent); border-radius: var(--cc-radius); }
+    .drop * { pointer-events: none; }
     .log { flex: 1; min-height: 0; overflow-y: auto; padding: 0; }
     .day { align-self: center; margin: var(--cc-space) 0; font-size: 12px; color: var(--cc-muted); background: var(--cc-bubble-in); border-radius: 999px; padding: 2px 10px; }
     .system { align-self: center; font-size: 12px; color: var(--cc-muted); font-style: italic; text-align: center; }
@@ -37,6 +42,10 @@ export class ChatView extends LitElement {
   @property() jid = '';
   @property({ type: Boolean }) showBack = false;
   @property({ attribute: false }) override lang = '';
+  /** cc-chat's `attachments`: an accept list, or `none`. */
+  @property({ attribute: false }) attachments = '*/*';
+  /** Files are being dragged over the conversation. */
+  @state() private dropping = false;
   @state() private showOccupants = false;
   /** Where the list keeps its scroll position: the end (following), a row kept in place, or a row shown. */
   @state() private pin: { index: number; block: 'start' | 'end' | 'center' | 'nearest' } | null = null;
@@ -142,7 +151,24 @@ export class ChatView extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     if (this.session && this.jid && this.unsubs.length === 0) this.bind();
+    this.addEventListener('dragover', this.onDragOver);
+    this.addEventListener('drop', this.onDrop);
   }
+
+  private onDragOver = (e: DragEvent) => {
+    if (this.attachments === 'none' || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dropping = true;
+  };
+
+  private onDrop = (e: DragEvent) => {
+    this.dropping = false;
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (this.attachments === 'none' || !files.length) return;
+    e.preventDefault();
+    this.composer?.addFiles(files);
+  };
 
   private onScroll = () => {
     const log = this.log;
@@ -307,8 +333,9 @@ export class ChatView extends LitElement {
         })}
       </div>
       <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
-      <cc-chat-composer .session=${s} .conv=${conv} @cc-sent=${this.onSent}></cc-chat-composer>
-      ${this.actions.dialog()}`;
+      <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${this.lang} @cc-sent=${this.onSent}></cc-chat-composer>
+      ${this.actions.dialog()}
+      ${this.dropping ? html`<div class="drop" @dragleave=${() => { this.dropping = false; }}><p>${t(this.lang, 'Drop files to send them')}</p></div>` : nothing}`;
   }
 
   private renderRow(r: Row) {

@@ -1,12 +1,18 @@
 // The message composer: a growing multi-line box (Enter sends, Shift+Enter breaks the line), a draft
-// per conversation, replying and editing, @mentions of room occupants, and the emoji picker.
+// per conversation, replying and editing, @mentions of room occupants, the emoji picker, and files
+// (picked, pasted, or dropped on the conversation) with upload progress and cancel.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { acceptsFile, sendFile, uploadsOf, type Upload } from '../../core/attachments.js';
 import type { Conversation } from '../../core/conversation.js';
 import { canEdit, correct, sendText } from '../../core/message-actions.js';
 import { mentionQuery } from '../../core/protocol/mentions.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
+import { uploadService, type UploadError } from '../../core/upload.js';
+import { t } from '../i18n.js';
+import { fileSize } from '../ui/format.js';
+import { mediaSize } from './attachment.js';
 import { sharedStyles } from './shared-styles.js';
 
 interface Draft {
@@ -21,7 +27,10 @@ const growsByItself = typeof CSS !== 'undefined' && CSS.supports('field-sizing',
 
 let picker: Promise<typeof import('./emoji-picker.js')> | undefined;
 
-/** @fires cc-sent - A message (or correction) went out. */
+/**
+ * @fires cc-sent - A message (or correction) went out.
+ * @fires cc-error - A file could not be sent. detail: `{ code, message, attribute? }`
+ */
 export class ChatComposer extends LitElement {
   static override styles = [sharedStyles, css`
     :host { display: block; border-top: 1px solid var(--cc-border); position: relative; }
@@ -37,16 +46,31 @@ export class ChatComposer extends LitElement {
     .emoji { inset-inline-start: auto; inset-inline-end: var(--cc-space); }
     cc-emoji-picker { height: 320px; width: min(340px, 90vw); }
     .error { color: var(--cc-error); padding: 8px; }
+    .problem { display: flex; gap: 8px; align-items: center; margin: 0; padding: 6px var(--cc-space) 0; color: var(--cc-error); font-size: 13px; }
+    .problem span { flex: 1; }
+    .upload { display: flex; gap: 8px; align-items: center; padding: 6px var(--cc-space) 0; font-size: 12px; }
+    .upload .fname { flex: 0 1 40%; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .bar { flex: 1; height: 6px; border-radius: 3px; background: color-mix(in srgb, var(--cc-fg) 15%, transparent); overflow: hidden; }
+    .bar span { display: block; height: 100%; background: var(--cc-accent); transition: width 0.2s; }
   `];
 
   @property({ attribute: false }) session?: Session;
   @property({ attribute: false }) conv?: Conversation;
+  /** What files may be sent: an `accept` list like an input's, or `none`. */
+  @property({ attribute: false }) accept = '*/*';
+  @property({ attribute: false }) override lang = '';
   @state() private mode: { kind: 'reply' | 'edit'; m: ChatMessage } | null = null;
   @state() private suggestions: string[] = [];
   @state() private active = 0;
   @state() private emoji: 'closed' | 'loading' | 'open' | 'failed' = 'closed';
   @state() private dataSource = '';
+  @state() private uploads: readonly Upload[] = [];
+  /** Why the last file could not be sent, shown until the next attempt or conversation. */
+  @state() private problem = '';
+  @state() private maxSize?: number;
   @query('textarea') private box?: HTMLTextAreaElement;
+  @query('input[type=file]') private picker?: HTMLInputElement;
+  private unbind?: () => void;
 
   override focus() {
     this.box?.focus();
@@ -79,14 +103,40 @@ export class ChatComposer extends LitElement {
     this.saveDraft();
   }
 
+  /** Follows the conversation's uploads, and the server's upload limit (shown on the button before anyone picks a file). */
+  private bind() {
+    this.unbind?.();
+    const conn = this.session?.connection;
+    const offs = [
+      this.conv && uploadsOf(this.conv).subscribe((u) => (this.uploads = u)),
+      conn && this.accept !== 'none' ? conn.$state.subscribe((st) => {
+        if (st === 'online') uploadService(conn).then((svc) => (this.maxSize = svc?.maxSize), () => {});
+      }) : undefined,
+    ];
+    this.unbind = () => offs.forEach((off) => off?.());
+  }
+
   protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('conv') || changed.has('session') || changed.has('accept')) this.bind();
     if (changed.has('conv')) {
+      this.problem = '';
       this.suggestions = [];
       this.emoji = this.emoji === 'open' ? 'closed' : this.emoji;
       const d = this.conv ? drafts.get(this.conv) : undefined;
       const m = d?.mode && this.conv?.$messages.get().find((x) => x.key === d.mode!.key);
       this.mode = m ? { kind: d!.mode!.kind, m } : null;
     }
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.unbind?.();
+    this.unbind = undefined;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.hasUpdated && !this.unbind) this.bind();
   }
 
   protected override updated(changed: PropertyValues<this>) {
@@ -194,6 +244,58 @@ export class ChatComposer extends LitElement {
     this.dispatchEvent(new CustomEvent('cc-sent', { bubbles: true, composed: true }));
   }
 
+  /** Sends files picked, pasted or dropped, each checked against `accept` (and by the upload against the server's limit). */
+  addFiles(files: readonly File[]) {
+    const s = this.session;
+    const conv = this.conv;
+    const l = this.lang;
+    if (!s || !conv || this.accept === 'none' || !files.length) return;
+    this.problem = '';
+    for (const f of files) {
+      if (!acceptsFile(this.accept, f)) {
+        this.fail('attachment-type', t(l, '{name} cannot be sent here. Allowed: {accept}', { name: f.name, accept: this.accept }), 'attachments');
+      } else {
+        void this.sendOne(s, conv, f);
+      }
+    }
+  }
+
+  private async sendOne(s: Session, conv: Conversation, f: File) {
+    try {
+      const sent = await sendFile(s, conv, f, await mediaSize(f));
+      if (sent && this.conv === conv) this.dispatchEvent(new CustomEvent('cc-sent', { bubbles: true, composed: true }));
+    } catch (e) {
+      const err = e as UploadError;
+      const l = this.lang;
+      const name = f.name || 'file';
+      const message = err.code === 'upload-unavailable' ? t(l, 'This server does not accept files.')
+        : err.code === 'upload-too-large' ? t(l, '{name} is too large: the server accepts files up to {max}.', { name, max: fileSize(err.maxSize ?? 0, l) })
+        : err.code === 'upload-refused' ? t(l, 'The server refused {name}: {reason}', { name, reason: err.message })
+        : t(l, '{name} could not be uploaded: {reason}', { name, reason: err.message });
+      this.fail(err.code ?? 'upload-failed', message);
+    }
+  }
+
+  /** Shown here, and reported to the page like the element's other errors. */
+  private fail(code: string, message: string, attribute?: string) {
+    this.problem = message;
+    this.dispatchEvent(new CustomEvent('cc-error', { detail: { code, message, ...(attribute ? { attribute } : {}) }, bubbles: true, composed: true }));
+  }
+
+  private onPicked = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    this.addFiles([...(input.files ?? [])]);
+    input.value = '';
+  };
+
+  private onPaste = (e: ClipboardEvent) => {
+    const data = e.clipboardData;
+    // Copying from office apps puts a picture of the text beside the text: the text is what was meant.
+    if (!data?.files.length || this.accept === 'none' || data.types.includes('text/plain')) return;
+    e.preventDefault();
+    this.addFiles([...data.files]);
+  };
+
   private async toggleEmoji() {
     if (this.emoji === 'open' || this.emoji === 'failed') {
       this.emoji = 'closed';
@@ -230,10 +332,31 @@ export class ChatComposer extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('.emoji-btn')?.focus();
   };
 
+  private renderFiles() {
+    const l = this.lang;
+    return html`${this.problem ? html`<p class="problem" role="alert"><span>${this.problem}</span>
+        <button class="icon" aria-label=${t(l, 'Dismiss')} title=${t(l, 'Dismiss')} @click=${() => (this.problem = '')}>✕</button></p>` : nothing}
+      ${this.uploads.map((u) => {
+        const pct = u.size ? Math.min(100, Math.floor((u.loaded * 100) / u.size)) : 0;
+        return html`<div class="upload"><span class="fname">${u.name}</span>
+          <div class="bar" role="progressbar" aria-label=${t(l, 'Uploading {name}', { name: u.name })} aria-valuemin="0" aria-valuemax="100"
+            aria-valuenow=${pct}><span style=${`width:${pct}%`}></span></div>
+          <button class="icon" aria-label=${t(l, 'Cancel upload')} title=${t(l, 'Cancel upload')} @click=${() => u.cancel()}>✕</button></div>`;
+      })}`;
+  }
+
+  private renderAttach() {
+    if (this.accept === 'none') return nothing;
+    const l = this.lang;
+    const title = this.maxSize ? t(l, 'Attach file (up to {size})', { size: fileSize(this.maxSize, l) }) : t(l, 'Attach file');
+    return html`<input type="file" multiple hidden accept=${this.accept === '*/*' ? nothing : this.accept} @change=${this.onPicked}>
+      <button class="icon" type="button" aria-label=${t(l, 'Attach file')} title=${title} @click=${() => this.picker?.click()}>📎</button>`;
+  }
+
   override render() {
     const mode = this.mode;
     const open = this.suggestions.length > 0;
-    return html`
+    return html`${this.renderFiles()}
       ${mode ? html`<div class="banner" part="composer-banner">
         <span class="what">${mode.kind === 'edit' ? 'Editing your message' : `Replying to ${mode.m.nick ?? this.nameOf(mode.m.from)}: ${mode.m.body.slice(0, 120)}`}</span>
         <button class="icon" aria-label="Cancel" title="Cancel" @click=${() => this.cancelMode()}>✕</button></div>` : nothing}
@@ -244,7 +367,8 @@ export class ChatComposer extends LitElement {
         ${this.emoji === 'failed' ? html`<p class="error" role="alert">The emoji picker could not be loaded.</p>`
           : html`<cc-emoji-picker .dataSource=${this.dataSource} @emoji-click=${this.onEmoji}></cc-emoji-picker>`}</div>` : nothing}
       <form part="composer" @submit=${this.send}>
-        <textarea aria-label="Message" rows="1" placeholder="Write a message…" @keydown=${this.onKeyDown} @input=${this.onInput}
+        ${this.renderAttach()}
+        <textarea aria-label="Message" rows="1" placeholder="Write a message…" @keydown=${this.onKeyDown} @input=${this.onInput} @paste=${this.onPaste}
           @click=${() => this.suggest()} aria-controls=${open ? 'mentions' : nothing} aria-activedescendant=${open ? `mention-${this.active}` : nothing}></textarea>
         <button class="icon emoji-btn" type="button" aria-label="Emoji" title="Emoji" aria-expanded=${this.emoji === 'open'}
           ?disabled=${this.emoji === 'loading'} @click=${() => this.toggleEmoji()}>😊</button>

@@ -1,10 +1,11 @@
-// One message in the log: quote of the message it answers, styled text, time and state, reactions
-// and the actions toolbar. A render function (rows are many and short-lived in the virtual list);
+// One message in the log: quote of the message it answers, styled text or a shared file, time and
+// state, reactions and the actions toolbar. A render function (rows are many and short-lived in the virtual list);
 // the chat view owns the state and handles the events.
 import { css, html, nothing } from 'lit';
 import type { ChatMessage, Status } from '../../core/protocol/message.js';
 import type { ReactionCount } from '../../core/stores/apply-action.js';
 import { sameDay, timeOf } from '../ui/format.js';
+import { attachmentStyles, renderAttachment } from './attachment.js';
 import { styledText, styledTextStyles } from './styled-text.js';
 
 const STATUS_TEXT: Record<Status, string> = {
@@ -68,7 +69,9 @@ export function renderMessage(m: ChatMessage, c: MessageContext) {
     <div class=${classes} part="message" data-status=${m.status} data-key=${m.key} tabindex="-1"
       @keydown=${(e: KeyboardEvent) => c.on.key(e, m)} @animationend=${c.on.flashed}>
       ${m.reply && !deleted ? renderQuote(m, c) : nothing}
+      ${m.attachment && !deleted ? renderAttachment(m.attachment, c.lang) : nothing}
       ${deleted ? html`<span class="body deleted">${deletedText(m, c)}</span>`
+        : m.attachment?.url === m.body.trim() ? nothing
         : html`<span class="body" dir="auto">${styledText(long ? `${m.body.slice(0, LONG_TEXT)}…` : m.body)}</span>`}
       ${long ? html`<button class="link" @click=${() => c.on.expand(m)}>Show more</button>` : nothing}
       ${c.mentioned ? html`<span class="sr-only">Mentions you.</span>` : nothing}
@@ -115,7 +118,7 @@ function renderActions(m: ChatMessage, c: MessageContext) {
   </div>`;
 }
 
-export const messageStyles = [styledTextStyles, css`
+export const messageStyles = [styledTextStyles, attachmentStyles, css`
   .row { display: flex; flex-direction: column; padding: 2px calc(var(--cc-space) * 1.5); width: 100%; }
   .nick { font-size: 12px; font-weight: 600; color: var(--cc-muted); margin: 4px 0 2px 4px; }
   .msg { position: relative; max-width: 80%; min-width: 0; padding: 6px 10px; border-radius: var(--cc-radius); background: var(--cc-bubble-in); align-self: flex-start; overflow-wrap: anywhere; }

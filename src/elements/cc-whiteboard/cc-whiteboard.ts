@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
+import { upload } from '../../core/upload.js';
 import { measureText, drawElement, FONT_FAMILY } from '../../whiteboard/draw.js';
 import { toPNG, toSVG } from '../../whiteboard/export.js';
 import { livePath, penFields, simplify } from '../../whiteboard/freehand.js';
@@ -10,7 +11,6 @@ import { Renderer } from '../../whiteboard/renderer.js';
 import { RoomTransport } from '../../whiteboard/room-transport.js';
 import { BoardSync, type SyncState } from '../../whiteboard/sync.js';
 import type { BoardElement, NewElement, Point, Rect, Tool } from '../../whiteboard/types.js';
-import { uploadFile } from '../../whiteboard/upload.js';
 import { CcElement } from '../base.js';
 import { whiteboardStyles } from './styles.js';
 import { ICONS } from './icons.js';
@@ -746,7 +746,7 @@ export class CcWhiteboard extends CcElement {
     let at = this.world(e);
     for (const f of files) {
       try {
-        const url = await uploadFile(this.session.connection, f);
+        const url = await upload(this.session.connection, f);
         const size = await imageSize(f);
         const scale = Math.min(1, 480 / Math.max(size.w, size.h, 1));
         this.model.add({ type: 'image', x: at.x, y: at.y, w: size.w * scale, h: size.h * scale, src: url, color: '#000000', width: 1 });

@@ -37,3 +37,13 @@ const capitalize = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 export function sameDay(a: number, b: number): boolean {
   return new Date(a).toDateString() === new Date(b).toDateString();
 }
+
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+
+/** A file size in the user's locale ("840 kB", "2.4 MB"), in steps of 1024 as file managers count. */
+export function fileSize(bytes: number, lang?: string): string {
+  let n = bytes;
+  let i = 0;
+  for (; n >= 1024 && i < UNITS.length - 1; i++) n /= 1024;
+  return new Intl.NumberFormat(lang || undefined, { style: 'unit', unit: UNITS[i], unitDisplay: 'short', maximumFractionDigits: i && n < 10 ? 1 : 0 }).format(n);
+}

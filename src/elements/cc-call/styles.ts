@@ -46,12 +46,12 @@ const own = css`
   .panel.full .stage, :host([fullscreen]) .stage { flex: 1; aspect-ratio: auto; max-height: none; }
   .tile { position: relative; display: grid; place-items: center; min-height: 0; overflow: hidden; }
   .tile video { width: 100%; height: 100%; object-fit: cover; }
-  .tile .label { position: absolute; left: 6px; bottom: 6px; font-size: 12px; background: rgb(0 0 0 / 0.5); padding: 1px 6px; border-radius: 6px; }
+  .tile .label { position: absolute; inset-inline-start: 6px; bottom: 6px; font-size: 12px; background: rgb(0 0 0 / 0.5); padding: 1px 6px; border-radius: 6px; }
   .avatar {
     width: 72px; height: 72px; border-radius: 50%; display: grid; place-items: center; font-size: 30px; font-weight: 700;
     background: var(--cc-accent); color: var(--cc-accent-contrast); text-transform: uppercase;
   }
-  .self { position: absolute; right: 8px; bottom: 8px; width: 28%; max-width: 160px; border-radius: 8px; overflow: hidden; border: 2px solid rgb(255 255 255 / 0.6); background: #000; }
+  .self { position: absolute; inset-inline-end: 8px; bottom: 8px; width: 28%; max-width: 160px; border-radius: 8px; overflow: hidden; border: 2px solid rgb(255 255 255 / 0.6); background: #000; }
   .self video { width: 100%; display: block; transform: scaleX(-1); }
   .controls { display: flex; flex-wrap: wrap; gap: 6px; justify-content: center; padding: var(--cc-space); }
   .devices { display: grid; grid-template-columns: auto 1fr; gap: 4px 8px; padding: 0 var(--cc-space) var(--cc-space); font-size: 12px; align-items: center; }

@@ -25,7 +25,7 @@ export class ChatList extends LitElement {
     li:hover, li.current { background: var(--cc-bubble-in); }
     li:focus-visible { outline-offset: -2px; }
     .pic { position: relative; display: inline-flex; }
-    .pic .dot { position: absolute; right: -2px; bottom: -2px; }
+    .pic .dot { position: absolute; inset-inline-end: -2px; bottom: -2px; }
     .text { flex: 1; min-width: 0; display: flex; flex-direction: column; }
     .line { display: flex; gap: 6px; align-items: baseline; }
     .title { flex: 1; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

@@ -43,7 +43,7 @@ const own = css`
     box-shadow: 0 2px 8px rgb(0 0 0 / 0.12); color: var(--cc-fg);
   }
   .toolbar { top: 8px; left: 8px; right: 8px; margin-inline: auto; width: max-content; max-width: calc(100% - 16px); flex-wrap: wrap; justify-content: center; }
-  .zoom { bottom: 8px; left: 8px; }
+  .zoom { bottom: 8px; inset-inline-start: 8px; }
   .actions { top: 60px; left: 8px; right: 8px; margin-inline: auto; width: max-content; }
   .sep { width: 1px; align-self: stretch; background: var(--cc-border); margin: 2px 4px; }
   button {
@@ -58,7 +58,7 @@ const own = css`
   input[type='color'] { width: 32px; height: 28px; padding: 0; border: 1px solid var(--cc-border); border-radius: 6px; background: none; }
   input[type='range'] { width: 80px; }
   .menu {
-    position: absolute; top: 100%; right: 0; margin-top: 4px; display: flex; flex-direction: column; gap: 2px; padding: 4px;
+    position: absolute; top: 100%; inset-inline-end: 0; margin-top: 4px; display: flex; flex-direction: column; gap: 2px; padding: 4px;
     background: var(--cc-bg); border: 1px solid var(--cc-border); border-radius: 8px; box-shadow: 0 4px 12px rgb(0 0 0 / 0.15); z-index: 1;
   }
   .menu button { justify-content: flex-start; white-space: nowrap; }
@@ -70,7 +70,7 @@ const own = css`
     font-family: var(--cc-font);
   }
   .status {
-    position: absolute; bottom: 8px; right: 8px; padding: 2px 8px; border-radius: 6px; font-size: 12px;
+    position: absolute; bottom: 8px; inset-inline-end: 8px; padding: 2px 8px; border-radius: 6px; font-size: 12px;
     color: var(--cc-muted); background: var(--cc-toolbar-bg); border: 1px solid var(--cc-border);
   }
   .error { position: absolute; inset: 8px auto auto 8px; right: 8px; padding: 8px 12px; border-radius: 8px; color: var(--cc-error); background: var(--cc-bg); border: 1px solid currentColor; }

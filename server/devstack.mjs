@@ -122,11 +122,21 @@ export function createStack(opts) {
     return r.stdout;
   }
 
+  /**
+   * What a Lua expression in the admin shell returned. prosodyctl may print warnings first (e.g. a
+   * missing lua-unbound), so the value is the text after the last "Result:".
+   */
+  function shellResult(/** @type {string} */ lua) {
+    const out = prosodyctl(['shell', lua]);
+    const at = out.lastIndexOf('Result:');
+    return at < 0 ? '' : out.slice(at + 'Result:'.length).trim();
+  }
+
   /** Full JIDs of the sessions the server holds for an account (hibernating ones included). */
   function sessionsOf(/** @type {string} */ bare) {
     // The admin shell's tables truncate long JIDs, so ask the server's session table directly.
     const lua = '> local t = {} for j in pairs(prosody.full_sessions) do t[#t+1] = j end return table.concat(t, " ")';
-    const outText = prosodyctl(['shell', lua]).replace(/^Result:\s*/, '');
+    const outText = shellResult(lua);
     return outText.split(/\s+/).filter((j) => j.startsWith(`${bare}/`));
   }
 
@@ -136,7 +146,7 @@ export function createStack(opts) {
    */
   function unackedOf(/** @type {string} */ full) {
     const lua = `> local s = prosody.full_sessions[${JSON.stringify(full)}] local q = s and s.outgoing_stanza_queue return q and q:count_unacked() or -1`;
-    const n = Number(prosodyctl(['shell', lua]).replace(/^Result:\s*/, '').trim());
+    const n = Number(shellResult(lua).trim());
     return Number.isFinite(n) && n >= 0 ? n : null;
   }
 

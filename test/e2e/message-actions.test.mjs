@@ -151,6 +151,8 @@ describe('message actions in a room', () => {
     const bob = newAccount('bob');
     const a = await as(alice, { mode: 'embedded' });
     const b = await as(bob, { mode: 'embedded' });
+    // The test server keeps no offline messages: bob must be online before the invitation goes out.
+    await until(b.available, 'bob online');
     const roomName = `Mod ${unique('r')}`;
     await a.page.getByRole('button', { name: 'New chat' }).click();
     await a.page.getByRole('textbox', { name: 'Room name' }).fill(roomName);

@@ -112,8 +112,37 @@ export async function openAs(browser, origin, me, attrs, viewport = { width: 100
   page.on('websocket', (ws) => ws.on('framesent', (f) => {
     if (typeof f.payload === 'string' && /^<presence\b(?![^>]*\s(?:to|type)=)/.test(f.payload)) available = true;
   }));
+  const trace = traceOf(page, `${me.jid} ${JSON.stringify(attrs)}`);
+  ctx.on('close', () => traces.delete(trace));
   await page.goto(pageUrl(origin, { service: stack.service, jid: me.jid, password: me.password, ...attrs }));
   return { ctx, page, errors, available: () => available };
+}
+
+/** What the open pages did lately (console, socket frames), shown when a wait times out. */
+const traces = new Set();
+function traceOf(/** @type {import('playwright-core').Page} */ page, label) {
+  const t0 = Date.now();
+  const lines = [];
+  const add = (/** @type {string} */ s) => {
+    lines.push(`${((Date.now() - t0) / 1000).toFixed(2)} ${s.replace(/\s+/g, ' ').slice(0, 240)}`);
+    if (lines.length > 60) lines.shift();
+  };
+  page.on('console', (m) => add(`console.${m.type()} ${m.text()}`));
+  page.on('pageerror', (e) => add(`pageerror ${e.message}`));
+  page.on('websocket', (ws) => {
+    add(`ws open ${ws.url()}`);
+    ws.on('framesent', (f) => add(`> ${f.payload}`));
+    ws.on('framereceived', (f) => add(`< ${f.payload}`));
+    ws.on('close', () => add('ws closed'));
+  });
+  const trace = { label, lines };
+  traces.add(trace);
+  return trace;
+}
+
+function traceDump() {
+  // The pages of the test that waited are the newest ones.
+  return [...traces].slice(-3).map((t) => `\n--- ${t.label}\n${t.lines.join('\n')}`).join('');
 }
 
 /**
@@ -136,7 +165,7 @@ export async function until(fn, what, timeout = 15000) {
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}${process.env.CC_TEST_TRACE === '0' ? '' : traceDump()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

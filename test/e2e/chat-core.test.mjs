@@ -58,6 +58,8 @@ describe('group rooms', () => {
     const a = await as(alice, { mode: 'embedded' });
     const b = await as(bob, { mode: 'embedded' });
     const c = await as(carol, { mode: 'embedded' });
+    // No offline store on the test server: the invitations need bob and carol online.
+    await until(() => b.available() && c.available(), 'bob and carol online');
     const roomName = `Team ${unique('r')}`;
     await a.page.getByRole('button', { name: 'New chat' }).click();
     await a.page.getByRole('textbox', { name: 'Room name' }).fill(roomName);
@@ -233,7 +235,7 @@ describe('modes', () => {
     await e.page.locator('cc-chat-view').waitFor();
     assert.equal(await e.page.locator('cc-chat-list').count(), 0);
     await e.page.getByRole('button', { name: 'Back' }).click();
-    await e.page.getByRole('listbox', { name: 'Conversations' }).waitFor();
+    await until(() => e.page.getByRole('listbox', { name: 'Conversations' }).isVisible(), 'the list after Back', 30000);
 
     const s = await as(alice, { mode: 'split', with: bob.jid }, { width: 1000, height: 600 });
     await s.page.getByRole('listbox', { name: 'Conversations' }).waitFor();

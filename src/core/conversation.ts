@@ -25,6 +25,11 @@ export class Conversation {
    * there is a gap, and the next catch-up starts here.
    */
   catchUpFrom?: string;
+  /**
+   * The newest incoming message that catch-up read (by archive id). catchUpFrom is often a receipt,
+   * a marker or one of ours, which cannot place the next page: it goes after this one.
+   */
+  catchUpAnchor?: string;
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(

@@ -306,7 +306,11 @@ export class Session {
     await Promise.all(from.map(({ c, after }) => catchUp(c, after).catch(() => false).then((complete) => sender.checked(c.jid, complete))));
   }
 
-  /** Recent 1:1 conversations from our archive, so the list shows them with previews. */
+  /**
+   * Recent 1:1 conversations from our archive, so the list shows them with previews. Only into
+   * conversations that have no messages yet: for the others, this newest page is disjoint from what
+   * they show, and their catch-up reads the gap in archive order.
+   */
   private async loadRecent() {
     const page = await queryArchive(this.connection, { before: '', max: 100 });
     const byConv = new Map<string, ChatMessage[]>();
@@ -314,7 +318,10 @@ export class Session {
       if (!byConv.has(m.conversation)) byConv.set(m.conversation, []);
       byConv.get(m.conversation)!.push(m);
     }
-    for (const [jid, msgs] of byConv) this.conversation(jid, 'chat').store.add(msgs);
+    for (const [jid, msgs] of byConv) {
+      const conv = this.conversation(jid, 'chat');
+      if (conv.$messages.get().length === 0) conv.store.add(msgs);
+    }
   }
 
   private parseArchive(jid: string | null, kind: ConversationKind, items: ArchivedStanza[]): ChatMessage[] {

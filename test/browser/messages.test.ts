@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { xml } from '@xmpp/client';
+import { atom } from 'nanostores';
 import { backoffDelay } from '../../src/core/backoff.js';
+import { headOf } from '../../src/core/catchup.js';
 import { parseChatMessage, unwrapCarbon, type ChatMessage } from '../../src/core/protocol/message.js';
 import { createMessageStore, mergeMessages } from '../../src/core/stores/messages.js';
 
@@ -147,6 +149,21 @@ describe('mergeMessages with overlapping batches', () => {
     expect(mergeMessages(list, batch).map((m) => m.stanzaId)).to.deep.equal(['s1', 's2', 's3', 's4', 's5', 's6']);
   });
 
+  it('puts a gap before later messages seen live, even when their resend stamps are older', () => {
+    // 5 and 6 came live as resends stamped with the second they were first sent; the archive
+    // stored 3 and 4 (sent before them) later, when their sender's link came back.
+    const list = [msg({ stanzaId: 's1', timestamp: 7000 }), msg({ stanzaId: 's5', timestamp: 3000 }), msg({ stanzaId: 's6', timestamp: 3000 })];
+    const batch = ['s1', 's3', 's4'].map((id) => msg({ stanzaId: id, timestamp: 8000 }));
+    expect(mergeMessages(list, batch).map((m) => m.stanzaId)).to.deep.equal(['s1', 's3', 's4', 's5', 's6']);
+  });
+
+  it('still lets a gap pass our unconfirmed messages that are older', () => {
+    const own = msg({ originId: 'o1', id: 'o1', from: me, direction: 'out', timestamp: 7500, status: 'pending' });
+    const list = [msg({ stanzaId: 's1', timestamp: 7000 }), own];
+    const batch = ['s1', 's2'].map((id) => msg({ stanzaId: id, timestamp: 8000 }));
+    expect(mergeMessages(list, batch).map((m) => m.stanzaId ?? m.originId)).to.deep.equal(['s1', 'o1', 's2']);
+  });
+
   it('moves our message to where the room echoed it, after what arrived meanwhile', () => {
     const own = msg({ originId: 'o1', id: 'o1', from: 'r@x/me', direction: 'out', timestamp: 10, status: 'sent' });
     const theirs = msg({ stanzaId: 's1', from: 'r@x/bob', timestamp: 20 });
@@ -179,5 +196,30 @@ describe('message store', () => {
       expect(store.$messages.get()).to.deep.equal(expected);
     }
     expect(expected.map((m) => m.stanzaId ?? m.originId)).to.deep.equal(['s0', 's1', 's2', 's3', 'o1', 's4']);
+  });
+});
+
+describe('catch-up page head', () => {
+  const conv = (list: ChatMessage[], catchUpAnchor?: string) => ({ $messages: atom<readonly ChatMessage[]>(list), catchUpAnchor });
+  const own = (id: string) => msg({ originId: id, id, stanzaId: `s-${id}`, from: me, direction: 'out', status: 'sent' });
+
+  it('is the message the page reads on from', () => {
+    expect(headOf(conv([msg({ stanzaId: 'a' }), msg({ stanzaId: 'b' })]), 'a').map((m) => m.stanzaId)).to.deep.equal(['a']);
+  });
+
+  it('is the last incoming message read when the previous page ended with a receipt, a marker or one of ours', () => {
+    const list = [msg({ stanzaId: 'a' }), own('o1'), msg({ stanzaId: 'b' }), msg({ stanzaId: 'live' })];
+    expect(headOf(conv(list, 'b'), 'receipt-id').map((m) => m.stanzaId)).to.deep.equal(['b']);
+    expect(headOf(conv(list, 'b'), 's-o1').map((m) => m.stanzaId)).to.deep.equal(['b']);
+    expect(headOf(conv(list), 'receipt-id')).to.deep.equal([]);
+  });
+
+  it('places the next page after that message, not after ours written earlier', () => {
+    // We wrote o1 offline after seeing a; b came in later; the archive got o1 only after b, so
+    // the previous page ended with o1, and the next one brings c.
+    const list = [msg({ stanzaId: 'a', timestamp: 1000 }), own('o1'), msg({ stanzaId: 'b', timestamp: 3000 })];
+    const page = [own('o1'), msg({ stanzaId: 'c', timestamp: 4000 })];
+    const merged = mergeMessages(list, [...headOf(conv(list, 'b'), 's-o1'), ...page]);
+    expect(merged.map((m) => m.stanzaId)).to.deep.equal(['a', 's-o1', 'b', 'c']);
   });
 });

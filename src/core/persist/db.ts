@@ -41,6 +41,8 @@ export interface CachedConversation {
   unread: number;
   /** Where an unfinished catch-up stopped (see Conversation.catchUpFrom). */
   catchUpFrom?: string;
+  /** The message that unfinished catch-up had read up to (see Conversation.catchUpAnchor). */
+  catchUpAnchor?: string;
 }
 
 interface Schema extends DBSchema {

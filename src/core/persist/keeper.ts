@@ -51,7 +51,10 @@ export class Keeper {
       const conv = this.session.conversation(c.jid, c.kind);
       conv.store.add(c.messages);
       if (c.unread && !conv.$unread.get()) conv.$unread.set(c.unread);
-      conv.catchUpFrom ??= c.catchUpFrom;
+      if (!conv.catchUpFrom) {
+        conv.catchUpFrom = c.catchUpFrom;
+        conv.catchUpAnchor = c.catchUpAnchor;
+      }
     }
     return { summaries: summaries ?? [], jid, anchors };
   }
@@ -89,7 +92,8 @@ export class Keeper {
     const tx = this.db.transaction(['conversations', 'meta'], 'readwrite');
     for (const c of convs) {
       const messages = c.$messages.get().filter(keepable).slice(-KEEP);
-      const rec: CachedConversation = { jid: c.jid, kind: c.kind, messages, unread: c.$unread.get(), catchUpFrom: c.catchUpFrom };
+      const rec: CachedConversation = { jid: c.jid, kind: c.kind, messages, unread: c.$unread.get(),
+        catchUpFrom: c.catchUpFrom, catchUpAnchor: c.catchUpAnchor };
       if (messages.length || rec.unread) void tx.objectStore('conversations').put(rec);
     }
     if (this.summariesDirty) {

@@ -112,17 +112,25 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
     let i: number;
     if (a !== undefined) {
       // Right after the known message the batch has before it (or what this batch put there),
-      // past only what is strictly older: a gap the archive fills goes before messages of the same
-      // second that arrived live ahead of it.
+      // past only what has no place in the archive yet (ours, unconfirmed) and is strictly older.
+      // Anything else there with an archive id is later in the archive than this batch (or it
+      // would be in it): a gap the archive fills goes before messages seen live ahead of it, whose
+      // times (delay stamps of resends, whole seconds) cannot be compared with archive times.
       i = result.indexOf(placedAfter.get(a) ?? out[a]!) + 1;
-      while (i < result.length && result[i]!.timestamp < m.timestamp) i++;
+      while (i < result.length && !result[i]!.stanzaId && result[i]!.timestamp < m.timestamp) i++;
       placedAfter.set(a, m);
     } else {
       // Upper bound on time: equal times keep arrival order.
       i = result.length;
       while (i > 0 && result[i - 1]!.timestamp > m.timestamp) i--;
     }
-    if (floor !== undefined) i = Math.max(i, result.indexOf(out[floor]!) + 1);
+    if (floor !== undefined) {
+      const f = result.indexOf(out[floor]!) + 1;
+      if (a === undefined) i = Math.max(i, f);
+      // A known message of ours before it in the batch sits where it was written: follow it, but
+      // never past an incoming message of the archive, whose order is the sender's.
+      else while (i < f && !(result[i]!.direction === 'in' && result[i]!.stanzaId)) i++;
+    }
     if (i === result.length) result.push(m);
     else result = [...result.slice(0, i), m, ...result.slice(i)];
   }

@@ -73,7 +73,7 @@ const strings: Catalog = {
   "Spam": "Spam",
   "Start chat": "Chat beginnen",
   "Status": "Status",
-  "Status message": "Statusnachricht",
+  "Status text": "Statustext",
   "That did not work: {reason}": "Das hat nicht geklappt: {reason}",
   "The server refused {name}: {reason}": "Der Server hat {name} abgelehnt: {reason}",
   "This server does not accept files.": "Dieser Server nimmt keine Dateien an.",

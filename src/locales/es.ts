@@ -73,7 +73,7 @@ const strings: Catalog = {
   "Spam": "Spam",
   "Start chat": "Empezar chat",
   "Status": "Estado",
-  "Status message": "Mensaje de estado",
+  "Status text": "Texto de estado",
   "That did not work: {reason}": "No ha funcionado: {reason}",
   "The server refused {name}: {reason}": "El servidor rechazó {name}: {reason}",
   "This server does not accept files.": "Este servidor no acepta archivos.",

@@ -73,7 +73,7 @@ const strings: Catalog = {
   "Spam": "Spam",
   "Start chat": "Démarrer la discussion",
   "Status": "Statut",
-  "Status message": "Message de statut",
+  "Status text": "Texte de statut",
   "That did not work: {reason}": "Cela n’a pas fonctionné : {reason}",
   "The server refused {name}: {reason}": "Le serveur a refusé {name} : {reason}",
   "This server does not accept files.": "Ce serveur n’accepte pas de fichiers.",

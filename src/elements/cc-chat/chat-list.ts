@@ -110,7 +110,7 @@ export class ChatList extends LitElement {
         <select aria-label=${t(l, 'Status')} .value=${own.show} @change=${(e: Event) => void s.setPresence((e.target as HTMLSelectElement).value as Show, own.status)}>
           <option value="available">${t(l, 'Available')}</option><option value="away">${t(l, 'Away')}</option><option value="dnd">${t(l, 'Busy')}</option>
         </select>
-        <input class="status-text" type="text" aria-label=${t(l, 'Status message')} placeholder=${t(l, 'Status message')} maxlength="200" .value=${own.status ?? ''}
+        <input class="status-text" type="text" aria-label=${t(l, 'Status text')} placeholder=${t(l, 'Status text')} maxlength="200" .value=${own.status ?? ''}
           @change=${(e: Event) => void s.setPresence(s.$ownPresence.get().show, (e.target as HTMLInputElement).value.trim() || undefined)}>
         <input type="search" aria-label=${t(l, 'Filter conversations')} placeholder=${t(l, 'Search')} .value=${this.filter}
           @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}>

@@ -9,7 +9,7 @@ const IDENTITY: Identity = { category: 'client', type: 'web', name: 'cc' };
 /** What the core itself handles. */
 export const CORE_FEATURES = [
   DISCO_INFO, NS.receipts, NS.markers, NS.chatStates, NS.muc, NS.sid, NS.carbons,
-  'http://jabber.org/protocol/caps', 'urn:xmpp:message-correct:0', 'jabber:x:conference',
+  'http://jabber.org/protocol/caps', 'urn:xmpp:message-correct:0', 'jabber:x:conference', 'urn:xmpp:idle:1',
 ];
 
 export class Disco {

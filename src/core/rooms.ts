@@ -4,7 +4,7 @@ import type { Connection } from './connection.js';
 import { fetchBookmarks, parseBookmarks, publishBookmark, retractBookmark } from './protocol/bookmarks.js';
 import type { Memberships, PresenceInfo, RoomHold, RoomListener } from './memberships.js';
 import {
-  configureRoom, mediatedInvite, parseInvite, parseOccupantPresence, parseSubject, roomNameFromInfo, setAffiliation,
+  configureRoom, directInvite, isMembersOnly, mediatedInvite, parseInvite, parseOccupantPresence, parseSubject, roomNameFromInfo, setAffiliation,
   subjectMessage, type Occupant,
 } from './protocol/muc.js';
 import { xml, type Element } from './xmpp.js';
@@ -17,6 +17,8 @@ export interface RoomState {
   subject?: string;
   occupants: Readonly<Record<string, Occupant>>;
   error?: string;
+  /** Known from the room's disco#info (or because we created it). */
+  membersOnly?: boolean;
 }
 
 export interface Invite {
@@ -82,6 +84,7 @@ export class Rooms {
     }
     this.$rooms.setKey(room, {
       jid: room, name: name ?? existing?.name ?? room.split('@')[0]!, nick: hold.nick, joined: false, occupants: {}, subject: existing?.subject,
+      membersOnly: existing?.membersOnly,
     });
     // Already in the room for a call or a board: the occupants are known.
     if (hold.joined) this.fromHold(room, hold);
@@ -107,13 +110,22 @@ export class Rooms {
     const room = `${slug}-${crypto.randomUUID().slice(0, 6)}@${domain}`;
     await this.join(room, undefined, name);
     await this.conn.request(configureRoom(room, { name, membersOnly: opts.membersOnly }));
+    const r = this.$rooms.get()[room];
+    if (r) this.$rooms.setKey(room, { ...r, membersOnly: opts.membersOnly });
     await this.bookmark(room);
     for (const jid of opts.invite ?? []) await this.invite(room, jid);
     return room;
   }
 
+  /**
+   * An open room anyone may enter: a direct invitation (XEP-0249) goes straight to the person. A
+   * members-only room (or one we know nothing of) invites through the room (XEP-0045), which may
+   * also let them in; only one kind is sent, so no one gets the invitation twice.
+   */
   async invite(room: string, jid: string, reason?: string) {
-    const me = this.$rooms.get()[room]?.occupants[this.nickIn(room) ?? ''];
+    const r = this.$rooms.get()[room];
+    if (r?.membersOnly === false) return this.conn.send(directInvite(jid, room, reason));
+    const me = r?.occupants[this.nickIn(room) ?? ''];
     // In members-only rooms an invitation alone does not open the door: owners and admins add a member.
     if (me && (me.affiliation === 'owner' || me.affiliation === 'admin')) {
       await this.conn.request(setAffiliation(room, jid, 'member')).catch(() => {});
@@ -152,10 +164,12 @@ export class Rooms {
       .map((b) => this.join(b.room, b.nick, b.name).then(() => this.fetchName(b.room)).catch(() => {})));
   }
 
+  /** The room's name and whether it is members-only. */
   private async fetchName(room: string) {
-    const name = roomNameFromInfo(await this.conn.request(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }))));
+    const info = await this.conn.request(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
+    const name = roomNameFromInfo(info);
     const r = this.$rooms.get()[room];
-    if (name && r) this.$rooms.setKey(room, { ...r, name });
+    if (r) this.$rooms.setKey(room, { ...r, name: name ?? r.name, membersOnly: isMembersOnly(info) });
   }
 
   private async findConferenceDomain(): Promise<string> {

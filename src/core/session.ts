@@ -50,7 +50,8 @@ export class Session {
   readonly blocking: Blocking;
   /** Calls (XEP-0353) as events in their conversations. */
   readonly callLog: CallLog;
-  readonly $ownPresence = atom<{ show: Show; status?: string }>({ show: 'available' });
+  /** `since`: when the user set themselves away (sent as their XEP-0319 idle time). */
+  readonly $ownPresence = atom<{ show: Show; status?: string; since?: number }>({ show: 'available' });
   /** Every conversation worth listing, most recent activity first. */
   readonly $conversations = atom<readonly ConversationSummary[]>([]);
   readonly $unreadTotal = atom(0);
@@ -195,7 +196,9 @@ export class Session {
   }
 
   async setPresence(show: Show, status?: string) {
-    this.$ownPresence.set({ show, status });
+    const prev = this.$ownPresence.get();
+    const away = (v: Show) => v === 'away' || v === 'xa';
+    this.$ownPresence.set({ show, status, since: away(show) ? (away(prev.show) && prev.since) || Date.now() : undefined });
     await this.announcePresence();
   }
 
@@ -203,7 +206,7 @@ export class Session {
   private async announcePresence() {
     const own = this.$ownPresence.get();
     const caps = await this.disco.caps();
-    if (this.connection.online) await this.connection.send(buildPresence(own.show, own.status, [caps]));
+    if (this.connection.online) await this.connection.send(buildPresence(own.show, own.status, [caps], own.since));
   }
 
   /**
@@ -215,9 +218,11 @@ export class Session {
     if (this.active) this.markRead(this.conversation(this.active));
   }
 
-  /** Call on every edit of the composer; typing notifications follow (XEP-0085). */
-  typing(jid: string) {
+  /** Call on every edit of the composer (`composing`: the box has text); typing notifications follow (XEP-0085). */
+  typing(jid: string, composing = true) {
     const conv = this.conversation(jid);
+    // An emptied box is a stop, like a pause.
+    if (!composing) return this.stopComposing(conv.jid, true);
     if (!this.composing.has(conv.jid)) void this.sendState(conv, 'composing');
     clearTimeout(this.composing.get(conv.jid));
     this.composing.set(conv.jid, setTimeout(() => this.stopComposing(conv.jid, true), PAUSE_AFTER));

@@ -133,6 +133,10 @@ export function configureRoom(room: string, o: RoomOptions): Element {
       f('muc#roomconfig_whois', o.membersOnly ? 'anyone' : 'moderators'))));
 }
 
+/** Whether a disco#info result describes a members-only room. */
+export const isMembersOnly = (iq: Element) =>
+  !!iq.getChild('query', 'http://jabber.org/protocol/disco#info')?.getChildren('feature').some((f) => f.attrs.var === 'muc_membersonly');
+
 /** The room's name from a disco#info result. */
 export function roomNameFromInfo(iq: Element): string | undefined {
   const q = iq.getChild('query', 'http://jabber.org/protocol/disco#info');

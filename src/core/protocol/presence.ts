@@ -1,4 +1,4 @@
-// RFC 6121 presence: parsing, per-resource tracking, and the best presence per contact. Pure.
+// RFC 6121 presence with XEP-0319 idle times: parsing, the best presence per contact. Pure.
 import { xml, type Element } from '../xmpp.js';
 
 export type Show = 'chat' | 'available' | 'away' | 'xa' | 'dnd' | 'offline';
@@ -6,9 +6,13 @@ export type Show = 'chat' | 'available' | 'away' | 'xa' | 'dnd' | 'offline';
 export interface PresenceInfo {
   show: Show;
   status?: string;
-  /** Milliseconds since epoch when the contact was last seen (unavailable presence time). */
+  /** Milliseconds since epoch when the contact was last seen (their idle time, else when they left). */
   lastSeen?: number;
+  /** Since when an available contact has been idle (XEP-0319). */
+  idleSince?: number;
 }
+
+export const NS_IDLE = 'urn:xmpp:idle:1';
 
 export interface PresenceUpdate {
   bare: string;
@@ -29,7 +33,11 @@ export function parsePresence(p: Element, now = Date.now()): PresenceUpdate | nu
   const showText = p.getChildText('show') as Show | null;
   const show: Show = type === 'unavailable' ? 'offline' : showText && SHOWS.includes(showText) ? showText : 'available';
   const status = p.getChildText('status') ?? undefined;
-  return { bare: bareJid!.toLowerCase(), resource: rest.join('/'), info: { show, status, ...(show === 'offline' ? { lastSeen: now } : {}) } };
+  // A client's own idle time says when its user was last active, which is better than when it left.
+  const since = Date.parse(String(p.getChild('idle', NS_IDLE)?.attrs.since ?? ''));
+  const idle = Number.isFinite(since) && since <= now ? since : undefined;
+  const info: PresenceInfo = show === 'offline' ? { show, status, lastSeen: idle ?? now } : { show, status, ...(idle ? { idleSince: idle } : {}) };
+  return { bare: bareJid!.toLowerCase(), resource: rest.join('/'), info };
 }
 
 /** The most available of a contact's resources. */
@@ -39,10 +47,12 @@ export function bestPresence(resources: Iterable<PresenceInfo>, lastSeen?: numbe
   return best && best.show !== 'offline' ? best : { show: 'offline', lastSeen };
 }
 
-export function buildPresence(show: Show, status?: string, extra: readonly Element[] = []): Element {
+/** `idleSince`: when the user stepped away (XEP-0319), for contacts' "last seen". */
+export function buildPresence(show: Show, status?: string, extra: readonly Element[] = [], idleSince?: number): Element {
   const children = [];
   if (show !== 'available' && show !== 'offline') children.push(xml('show', {}, show));
   if (status) children.push(xml('status', {}, status));
+  if (idleSince) children.push(xml('idle', { xmlns: NS_IDLE, since: new Date(idleSince).toISOString() }));
   children.push(...extra);
   return xml('presence', show === 'offline' ? { type: 'unavailable' } : {}, ...children);
 }

@@ -14,7 +14,7 @@ export class ChatList extends LitElement {
   static override styles = [sharedStyles, css`
     :host { display: flex; flex-direction: column; height: 100%; background: var(--cc-bg); }
     .top { display: flex; gap: var(--cc-space); align-items: center; padding: var(--cc-space) calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); flex-wrap: wrap; }
-    .top input[type='search'] { flex: 1; min-width: 120px; }
+    .top input[type='search'], .top .status-text { flex: 1; min-width: 120px; }
     .tabs { display: flex; gap: 4px; padding: 4px calc(var(--cc-space) * 1.5) 0; }
     .tabs button { border: 0; background: transparent; padding: 6px 10px; border-bottom: 2px solid transparent; }
     .tabs button[aria-selected='true'] { border-bottom-color: var(--cc-accent); font-weight: 600; }
@@ -110,6 +110,8 @@ export class ChatList extends LitElement {
         <select aria-label=${t(l, 'Status')} .value=${own.show} @change=${(e: Event) => void s.setPresence((e.target as HTMLSelectElement).value as Show, own.status)}>
           <option value="available">${t(l, 'Available')}</option><option value="away">${t(l, 'Away')}</option><option value="dnd">${t(l, 'Busy')}</option>
         </select>
+        <input class="status-text" type="text" aria-label=${t(l, 'Status text')} placeholder=${t(l, 'Status text')} maxlength="200" .value=${own.status ?? ''}
+          @change=${(e: Event) => void s.setPresence(s.$ownPresence.get().show, (e.target as HTMLInputElement).value.trim() || undefined)}>
         <input type="search" aria-label=${t(l, 'Filter conversations')} placeholder=${t(l, 'Search')} .value=${this.filter}
           @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}>
         ${this.noNewChat ? nothing : html`<button class="btn primary" @click=${() => this.dispatchEvent(new CustomEvent('cc-new-chat', { bubbles: true, composed: true }))}>${t(l, 'New chat')}</button>`}

@@ -162,7 +162,7 @@ export class ChatComposer extends LitElement {
   private onInput = () => {
     this.grow();
     this.saveDraft();
-    if (this.conv) this.session?.typing(this.conv.jid);
+    if (this.conv) this.session?.typing(this.conv.jid, !!this.box?.value.trim());
     this.suggest();
   };
 

@@ -1,4 +1,4 @@
-// A contact's card: picture, name, address, status and last seen, and block / report.
+// A contact's card: picture, name, address, status and last seen, and block / report / remove.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ReportReason } from '../../core/protocol/blocking.js';
@@ -29,6 +29,7 @@ export class ProfileCard extends LitElement {
   @property() jid = '';
   @property({ attribute: false }) override lang = '';
   @state() private reporting = false;
+  @state() private removing = false;
   @state() private problem = '';
   private unsubs: (() => void)[] = [];
 
@@ -95,11 +96,15 @@ export class ProfileCard extends LitElement {
           <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
           <div class="row"><button class="btn primary" type="submit">${t(l, 'Send report and block')}</button>
             <button class="btn" type="button" @click=${() => (this.reporting = false)}>${t(l, 'Cancel')}</button></div>
-        </form>` : html`<div class="row">
+        </form>` : this.removing ? html`<div class="row" role="group" aria-label=${t(l, 'Remove contact')}>
+          <span>${t(l, 'Remove {name} from your contacts? You will no longer see each other’s status.', { name })}</span>
+          <button class="btn primary" @click=${() => this.run(async () => { await s.contacts.remove(this.jid); this.close(); })}>${t(l, 'Remove')}</button>
+          <button class="btn" @click=${() => (this.removing = false)}>${t(l, 'Cancel')}</button></div>` : html`<div class="row">
           ${blocked
             ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(this.jid))}>${t(l, 'Unblock')}</button>`
             : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(this.jid))}>${t(l, 'Block')}</button>
                    <button class="btn" @click=${() => (this.reporting = true)}>${t(l, 'Report')}</button>`}
+          ${s.contacts.$roster.get()[this.jid] ? html`<button class="btn" @click=${() => (this.removing = true)}>${t(l, 'Remove contact')}</button>` : nothing}
           <button class="btn" @click=${this.close}>${t(l, 'Close')}</button></div>`}
       ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : nothing}
     </div>`;

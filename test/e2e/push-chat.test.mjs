@@ -71,6 +71,8 @@ async function pushContext(/** @type {{ jid: string, password: string }} */ me, 
   });
   /** @type {Map<string, string>} scope → registration id, from any page's DevTools session */
   const registrations = new Map();
+  /** @type {Map<string, string>} registration id → running status of its worker */
+  const running = new Map();
   /** @type {import('playwright-core').CDPSession | undefined} */ let cdp;
   return {
     ctx, keys, path, url,
@@ -93,12 +95,26 @@ async function pushContext(/** @type {{ jid: string, password: string }} */ me, 
         cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: rs }) => {
           for (const r of rs) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
         });
+        cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => {
+          for (const v of vs) running.set(v.registrationId, v.runningStatus);
+        });
         await cdp.send('ServiceWorker.enable');
       }
-      const registrationId = await until(() => registrations.get(`${web.origin}/`), 'the service worker registration');
+      const scopeURL = `${web.origin}/`;
+      const registrationId = await until(() => registrations.get(scopeURL), 'the service worker registration');
+      // Closing the site's last tab may take the worker's process down with it; a push sent while it
+      // stops is lost (as a real push service would retry, the test starts the worker first).
+      await cdp.send('ServiceWorker.startWorker', { scopeURL });
+      await until(() => running.get(registrationId) === 'running', 'the service worker to run');
       await cdp.send('ServiceWorker.deliverPushMessage', { origin: web.origin, registrationId, data });
     },
-    sw: () => until(() => ctx.serviceWorkers().find((w) => w.url() === `${web.origin}/cc-sw.js`), 'the service worker'),
+    /** The running instance of the site's service worker (one that was stopped may still be listed a moment). */
+    sw: () => until(async () => {
+      for (const w of ctx.serviceWorkers().filter((x) => x.url() === `${web.origin}/cc-sw.js`).reverse()) {
+        if (await w.evaluate(() => true).catch(() => false)) return w;
+      }
+      return undefined;
+    }, 'the service worker'),
   };
 }
 
@@ -250,6 +266,9 @@ describe('cc-chat: Accept and Decline on a call notification', () => {
     const s = await bobWithPushAndNoTab();
     // Another tab is open (signed in after push was turned on); the call rings there too.
     const second = await s.b.open();
+    // Its login registered with the bridge and enabled push again (a new secret); a call before that
+    // is done may be published with the secret being replaced.
+    await second.page.getByText('Notifications are on').waitFor();
     await until(() => second.page.evaluate(() => !!document.querySelector('cc-chat')?.shadowRoot?.querySelector('cc-call.dock')?.shadowRoot), 'bob\'s call engine');
     await s.call.click();
     await second.page.getByRole('alertdialog', { name: 'Incoming call' }).waitFor();

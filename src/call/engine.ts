@@ -14,6 +14,8 @@ import { Peer } from './peer.js';
 import { QualityMeter } from './quality.js';
 import { JNS, type Role } from './sdp-jingle.js';
 import { createCallStore, isLive, type CallView, type EndReason, type RemoteParticipant } from './store.js';
+import { queryArchive } from '../core/archive.js';
+import { stillProposed } from './proposed.js';
 import { RoomCall, type RoomCallHost } from './room.js';
 
 export interface CallOptions {
@@ -29,6 +31,8 @@ const DEFAULT_ANSWER_TIMEOUT = 60_000;
 const STATS_INTERVAL = 2000;
 
 type Pending = { kind: 'jmi'; msg: JmiMessage } | { kind: 'initiate'; req: JingleRequest };
+
+const jmiKey = (m: JmiMessage) => `jmi ${m.carbon ?? ''} ${m.from} ${m.action} ${m.id}`;
 
 /** The engine of a session, created on first use and shared. */
 export function callEngineFor(session: Session): CallEngine {
@@ -183,6 +187,44 @@ export class CallEngine implements RoomCallHost {
     this.end('declined');
   }
 
+  /**
+   * Accept or Decline on a call notification, for a call from `peer`: acts on the call ringing here;
+   * else on one the archive shows still proposed (the page was opened after the propose went to a
+   * stream that is gone) or one that rings within `waitMs`. Resolves with whether it found the call.
+   */
+  async answerFromPush(peer: string, accept: boolean, waitMs = 30_000): Promise<boolean> {
+    const from = bareOf(peer);
+    const ringing = () => {
+      const v = this.$call.get();
+      return v?.state === 'ringing' && v.direction === 'in' && v.peer === from;
+    };
+    if (!ringing() && await this.until(() => this.conn.online || ringing(), waitMs) && !ringing()) {
+      const { items } = await queryArchive(this.conn, { with: from, before: '', max: 20 }).catch(() => ({ items: [] }));
+      const m = stillProposed(items, { bare: this.conn.bare, full: this.conn.jid }, from, Date.now(), this.options.answerTimeout ?? DEFAULT_ANSWER_TIMEOUT);
+      // Through the live path, so a copy of the same propose arriving later does not ring again.
+      if (m && this.firstTime(jmiKey(m))) await this.onJmi(m);
+    }
+    if (!(await this.until(ringing, waitMs))) return false;
+    await (accept ? this.accept() : this.decline());
+    return true;
+  }
+
+  /** Resolves true once `check` holds (tested on call and connection changes), false after `ms`. */
+  private until(check: () => boolean, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const offs: (() => void)[] = [];
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        offs.forEach((f) => f());
+        resolve(v);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      const test = () => { if (check()) done(true); };
+      offs.push(this.$call.listen(test), this.conn.$state.listen(test));
+      test();
+    });
+  }
+
   async hangup(): Promise<void> {
     const v = this.$call.get();
     if (!isLive(v)) return;
@@ -323,7 +365,7 @@ export class CallEngine implements RoomCallHost {
     if (!s.is('message')) return false;
     const msg = parseJmi(s, this.conn.bare, this.conn.jid);
     if (!msg) return false;
-    if (!this.firstTime(`jmi ${msg.carbon ?? ''} ${msg.from} ${msg.action} ${msg.id}`)) return true;
+    if (!this.firstTime(jmiKey(msg))) return true;
     void this.onJmi(msg);
     return true;
   }

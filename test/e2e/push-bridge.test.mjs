@@ -3,7 +3,9 @@
 // publishes to the bridge; the bridge sends an encrypted Web Push to a local HTTPS push service, where
 // the test decrypts it with the subscription's keys.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -121,18 +123,21 @@ describe('push bridge: XEP-0357 from Prosody to Web Push', () => {
     assert.equal(payload.text, text);
   });
 
-  it('a push service answering 410 makes the bridge delete the subscription and send nothing more to it', async () => {
-    const { bob, ax, reg } = await offlineBobWithPush();
-    pushService.script(reg.path, 410);
-    const before = (await bridge.health()).subscriptions;
-    await say(ax, bob.jid, 'first');
-    await until(() => logs.find((l) => l.msg === 'subscription removed' && l.node === reg.node), 'the subscription to be removed');
-    assert.equal((await bridge.health()).subscriptions, before - 1);
-    await say(ax, bob.jid, 'second');
-    // Prosody publishes again; the bridge no longer knows the node and answers item-not-found.
-    await until(() => logs.find((l) => l.msg === 'publish for unknown node' && l.node === reg.node), 'the second publish to reach the bridge');
-    assert.equal(pushService.to(reg.path).length, 1);
-  });
+  for (const status of [404, 410]) {
+    it(`a push service answering ${status} makes the bridge delete the subscription and send nothing more to it`, async () => {
+      const { bob, ax, reg } = await offlineBobWithPush();
+      pushService.script(reg.path, status);
+      const before = (await bridge.health()).subscriptions;
+      await say(ax, bob.jid, 'first');
+      await until(() => logs.find((l) => l.msg === 'subscription removed' && l.node === reg.node), 'the subscription to be removed');
+      assert.equal(logs.find((l) => l.msg === 'subscription removed' && l.node === reg.node).status, status);
+      assert.equal((await bridge.health()).subscriptions, before - 1);
+      await say(ax, bob.jid, 'second');
+      // Prosody publishes again; the bridge no longer knows the node and answers item-not-found.
+      await until(() => logs.find((l) => l.msg === 'publish for unknown node' && l.node === reg.node), 'the second publish to reach the bridge');
+      assert.equal(pushService.to(reg.path).length, 1);
+    });
+  }
 
   it('429/5xx answers are retried with backoff until the push service accepts', async () => {
     const { bob, ax, reg } = await offlineBobWithPush();
@@ -161,6 +166,20 @@ describe('push bridge: XEP-0357 from Prosody to Web Push', () => {
     const [req] = await until(() => pushService.to(reg.path).length && pushService.to(reg.path), 'a push after the restart');
     assert.equal(verifyVapid(req.headers.authorization, pushService.origin).publicKey, key);
     assert.equal(JSON.parse(decryptPush(req.body, reg.keys)).text, 'after the restart');
+  });
+
+  it('the health check answers over HTTP on loopback', async () => {
+    assert.match(bridge.healthUrl, /^http:\/\/127\.0\.0\.1:\d+\/health$/);
+    const res = await fetch(bridge.healthUrl);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    const h = await res.json();
+    assert.equal(h.status, 'ok');
+    assert.equal(h.xmpp, 'online');
+    assert.equal(h.jid, BRIDGE);
+    assert.equal(h.vapidPublicKey, bridge.vapidPublicKey);
+    assert.equal(h.subscriptions, (await bridge.health()).subscriptions);
+    assert.equal((await fetch(new URL('/other', bridge.healthUrl))).status, 404);
   });
 
   it('privacy mode: the push names the sender but carries no message text', async () => {
@@ -208,5 +227,62 @@ describe('push bridge: XEP-0357 from Prosody to Web Push', () => {
       (e) => /** @type {any} */ (e).condition === 'item-not-found');
     await bx.iqCaller.request(xml('iq', { type: 'set', to: BRIDGE }, xml('unregister', { xmlns: NS, node: reg.node })));
     assert.equal(pushService.to(reg.path).length, 0);
+  });
+
+  // Last: it takes over the component address from the in-process bridge.
+  it('run as its own process (main.mjs, settings from the environment): a restart keeps subscriptions and keys', async () => {
+    await bridge.stop();
+    const dir = mkdtempSync(join(tmpdir(), 'cc-push-bridge-proc-'));
+    const ca = join(dir, 'push-service-ca.pem');
+    writeFileSync(ca, pushService.cert);
+    const env = {
+      ...process.env, CC_PUSH_SERVICE: `xmpp://127.0.0.1:${stack.ports.component}`, CC_PUSH_DOMAIN: BRIDGE,
+      CC_PUSH_SECRET: stack.secrets.component, CC_PUSH_DATA_DIR: join(dir, 'data'), CC_PUSH_HEALTH_PORT: '0',
+      CC_PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: ca,
+    };
+    /** @type {import('node:child_process').ChildProcess[]} */
+    const children = [];
+    /** Starts the bridge process; resolves once it is online, with its log lines and its health over HTTP. */
+    const run = async () => {
+      const child = spawn(process.execPath, ['server/push-bridge/main.mjs'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(child);
+      /** @type {Record<string, any>[]} */
+      const lines = [];
+      createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) }).on('line', (l) => { try { lines.push(JSON.parse(l)); } catch { /* not a log line */ } });
+      const started = await until(() => lines.find((l) => l.msg === 'push bridge started'), 'the bridge process to start');
+      const health = async () => (await fetch(started.health)).json();
+      await until(async () => (await health()).xmpp === 'online', 'the bridge process to be online');
+      const stop = () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
+      return { child, lines, health, stop };
+    };
+    try {
+      const first = await run();
+      const bob = newAccount('bob');
+      const alice = newAccount('alice');
+      const bx = await login(bob);
+      const reg = await register(bx);
+      await enable(bx, reg);
+      const before = await first.health();
+      assert.equal(before.subscriptions, 1);
+      const code = await first.stop();
+      assert.equal(code, 0);
+      assert.ok(first.lines.find((l) => l.msg === 'push bridge stopped'));
+
+      const second = await run();
+      const after = await second.health();
+      assert.equal(after.subscriptions, 1);
+      assert.equal(after.vapidPublicKey, before.vapidPublicKey);
+      assert.ok(!second.lines.find((l) => l.msg === 'generated VAPID keys'), 'the second process reuses the stored keys');
+      dropUncleanly(bx);
+      const ax = await login(alice);
+      await say(ax, bob.jid, 'after a process restart');
+      const [req] = await until(() => pushService.to(reg.path).length && pushService.to(reg.path), 'a push from the restarted process');
+      assert.equal(verifyVapid(req.headers.authorization, pushService.origin).publicKey, before.vapidPublicKey);
+      assert.equal(JSON.parse(decryptPush(req.body, reg.keys)).text, 'after a process restart');
+      await second.stop();
+    } finally {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

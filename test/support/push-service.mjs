@@ -51,6 +51,8 @@ export async function startMockPushService() {
     origin: `https://127.0.0.1:${port}`,
     /** An agent that trusts this service's certificate (and nothing else self-signed). */
     agent: new Agent({ ca: cert }),
+    /** The certificate (PEM), e.g. for NODE_EXTRA_CA_CERTS of a bridge run as its own process. */
+    cert,
     requests,
     /** The next answers for `path`, in order; afterwards 201 again. @param {string} path @param {...number} codes */
     script(path, ...codes) { scripted.set(path, [...(scripted.get(path) ?? []), ...codes]); },

@@ -71,6 +71,7 @@ export class CcCall extends CcElement {
   @state() private devices: MediaDeviceInfo[] = [];
   @state() private dismissed?: string;
   private engine?: CallEngine;
+  private gotEngine?: (e: CallEngine) => void;
   private unring?: () => void;
   private last?: CallView | null;
   private tones = new TonePlayer();
@@ -98,6 +99,13 @@ export class CcCall extends CcElement {
   accept(): Promise<void> { return this.engine?.accept() ?? Promise.resolve(); }
   /** Declines the ringing incoming call (the caller sees it declined). */
   decline(): Promise<void> { return this.engine?.decline() ?? Promise.resolve(); }
+  /** @internal For cc-chat: Accept (`true`) or Decline on the notification of a call from `peer`. */
+  async answerFromPush(peer: string, accept: boolean): Promise<void> {
+    // The shared session attaches a moment after this element renders.
+    const engine = this.engine ?? await new Promise<CallEngine>((r) => (this.gotEngine = r));
+    await engine.answerFromPush(peer, accept);
+  }
+
   /** Ends the current call, or cancels an outgoing one that still rings. */
   hangup(): Promise<void> { return this.engine?.hangup() ?? Promise.resolve(); }
 
@@ -108,6 +116,7 @@ export class CcCall extends CcElement {
 
   protected override sessionAttached(s: Session) {
     this.engine = callEngineFor(s);
+    this.gotEngine?.(this.engine);
     this.configureEngine();
     this.updateRinger();
     this.last = this.engine.$call.get();

@@ -23,7 +23,7 @@ const WIDE = 640;
  * @fires {CustomEvent<CcUnreadChangeDetail>} cc-unread-change - The total of unread messages changed. detail: `{ total }`
  * @fires {CustomEvent<CcMessageDetail>} cc-message - An incoming message. detail: `{ from, conversation, text }`
  * @fires {CustomEvent<CcErrorDetail>} cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
- * @fires {CustomEvent<CcPushCallDetail>} cc-push-call - A call notification was clicked (for cc-call). detail: `{ conversation, kind, action }`
+ * @fires {CustomEvent<CcPushCallDetail>} cc-push-call - A call notification was clicked; with `calls` its Accept/Decline also answers or declines the call here. detail: `{ conversation, kind, action }`
  * @attr attachments - Which files may be sent: an `accept` list like a file input's (`image/*,.pdf`), or `none` for no attachments; by default any file.
  * @attr notifications - Browser notifications for new messages while the page is hidden.
  * @attr sound - `on` (default) or `off`: a chime for new messages.
@@ -75,6 +75,8 @@ export class CcChat extends CcElement {
   @property({ attribute: 'push-service' }) pushService?: string;
   /** Path of the service worker, same origin as the page. */
   @property({ attribute: 'service-worker' }) serviceWorker = '/cc-sw.js';
+  /** With `push`: notifications name the sender but never show message text (the push bridge leaves it out). */
+  @property({ type: Boolean, attribute: 'push-privacy' }) pushPrivacy = false;
   /** Browser notifications for new messages while the page is hidden (asks permission on a click). */
   @property({ type: Boolean }) notifications = false;
   /** A chime for new messages: on by default; `sound="off"` turns it off. */
@@ -153,16 +155,8 @@ export class CcChat extends CcElement {
     this.offPush?.();
     // Push code loads only on pages that enable it, keeping first paint small.
     if (this.push) {
-      void import('./push-control.js');
-      void import('../../core/push.js').then((m) => {
-        this.offPush = m.pushIntents().subscribe((i) => {
-          if (!i) return;
-          this.openConversation(i.conversation);
-          this.show();
-          void m.clearPushNotifications(i.conversation, this.serviceWorker);
-          if (i.kind === 'call') this.emit('cc-push-call', i);
-          m.consumePushIntent();
-        });
+      void import('./push-control.js').then((m) => {
+        if (this.session === s) this.offPush = m.followPushIntents(this);
       });
     }
   }
@@ -248,6 +242,11 @@ export class CcChat extends CcElement {
     this.show();
   }
 
+  /** @internal The docked cc-call once loaded; null without `calls`. */
+  callDock() {
+    return this.calls ? this.extras.dock() : Promise.resolve(null);
+  }
+
   private get splitLayout() {
     return this.mode === 'split' && this.wide;
   }
@@ -327,7 +326,7 @@ export class CcChat extends CcElement {
         <div class="conv-pane">${conversation || html`<p class="empty">${t(l, 'Pick a conversation')}</p>`}</div></div>`;
     } else body = this.view === 'new' ? newChat : this.view === 'conversation' && this.current ? conversation : list;
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
-      .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
+      .pushService=${this.pushService} .serviceWorker=${this.serviceWorker} ?privacy=${this.pushPrivacy}></cc-push-control>` : nothing;
     const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
       <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
     return html`${status}${push}${this.renderNotificationAsk()}${this.calls ? this.extras.renderCall() : nothing}${body}${this.extras.renderBoard()}${profile}`;

@@ -71,10 +71,15 @@ export class ChatExtras implements ReactiveController {
     }));
   }
 
-  async startCall(d: StartCallDetail) {
+  /** The docked cc-call, rendered. */
+  async dock() {
     await this.loadCalls();
     await this.host.updateComplete;
-    await this.host.renderRoot.querySelector<CcCall>('cc-call.dock')?.call(d.jid, { video: d.video, room: d.room });
+    return this.host.renderRoot.querySelector<CcCall>('cc-call.dock');
+  }
+
+  async startCall(d: StartCallDetail) {
+    await (await this.dock())?.call(d.jid, { video: d.video, room: d.room });
   }
 
   async openBoard(room: string) {

@@ -2,7 +2,11 @@
 // Internal element; cc-chat passes its session and its push attributes.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { disablePush, enablePush, pushState, restorePush, type PushSession, type PushState } from '../../core/push.js';
+import {
+  clearPushNotifications, consumePushIntent, disablePush, enablePush, pushIntents, pushState, restorePush,
+  type PushIntent, type PushSession, type PushState,
+} from '../../core/push.js';
+import type { CcCall } from '../cc-call/cc-call.js';
 import { define } from '../define.js';
 
 const TEXT: Record<PushState['status'], string> = {
@@ -40,6 +44,8 @@ export class CcPushControl extends LitElement {
   @property({ attribute: false }) serviceWorker?: string;
   /** How long to wait for the browser's push service (ms). */
   @property({ attribute: false }) subscribeTimeout?: number;
+  /** cc-chat's `push-privacy`: the bridge is asked to leave message text out. */
+  @property({ type: Boolean }) privacy = false;
 
   @state() private push?: PushState;
   private off?: () => void;
@@ -47,7 +53,7 @@ export class CcPushControl extends LitElement {
   private get options() {
     return {
       vapidKey: this.vapidKey ?? '', bridgeJid: this.pushService ?? '',
-      serviceWorker: this.serviceWorker || undefined, subscribeTimeoutMs: this.subscribeTimeout,
+      serviceWorker: this.serviceWorker || undefined, subscribeTimeoutMs: this.subscribeTimeout, privacy: this.privacy,
     };
   }
 
@@ -102,6 +108,29 @@ export class CcPushControl extends LitElement {
 }
 
 define('cc-push-control', CcPushControl);
+
+/** What the notification-click follower needs from cc-chat. */
+export interface PushIntentHost extends HTMLElement {
+  serviceWorker: string;
+  reveal(conversation: string): void;
+  callDock(): Promise<CcCall | null>;
+}
+
+/**
+ * Acts on notification clicks for cc-chat: opens the conversation; on a call's Accept or Decline,
+ * the docked cc-call (with `calls`) answers or declines it. Returns the undo.
+ */
+export function followPushIntents(chat: PushIntentHost): () => void {
+  return pushIntents().subscribe((i) => {
+    if (!i) return;
+    consumePushIntent();
+    chat.reveal(i.conversation);
+    void clearPushNotifications(i.conversation, chat.serviceWorker);
+    if (i.kind !== 'call') return;
+    chat.dispatchEvent(new CustomEvent<PushIntent>('cc-push-call', { detail: i, bubbles: true, composed: true }));
+    if (i.action !== 'open') void chat.callDock().then((dock) => dock?.answerFromPush(i.conversation, i.action === 'accept'));
+  });
+}
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -151,7 +151,9 @@ export async function startPushBridge(options) {
     /** @type {import('./store.mjs').Subscription} */
     const record = {
       node: same?.node ?? randomBytes(16).toString('base64url'),
-      secret: randomBytes(24).toString('base64url'),
+      // The same browser registering again (every fresh login does) keeps its secret: the server
+      // may publish with the one it was given before it hears of a new one, and the push would be lost.
+      secret: same?.secret ?? randomBytes(24).toString('base64url'),
       owner: who.bare, subscription: sub, privacy,
       url: /^https?:\/\//.test(url) && url.length <= 1024 ? url : undefined,
       created: same?.created ?? now, updated: now,

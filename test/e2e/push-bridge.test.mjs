@@ -209,6 +209,21 @@ describe('push bridge: XEP-0357 from Prosody to Web Push', () => {
     assert.equal(payload.sender, alice.jid);
   });
 
+  it('the same browser registering again (a fresh login) keeps its node and secret', async () => {
+    const carol = newAccount('carol');
+    const cx = await login(carol);
+    const keys = browserKeys();
+    const endpoint = `${pushService.origin}/push/${unique('same')}`;
+    const again = async () => (await cx.iqCaller.request(xml('iq', { type: 'set', to: BRIDGE },
+      xml('register', { xmlns: NS }, xml('subscription', {}, JSON.stringify(keys.subscription(endpoint)))))))
+      .getChild('registered', NS).attrs;
+    const first = await again();
+    assert.ok(first.secret);
+    assert.deepEqual(await again(), first);
+    const other = await register(cx);
+    assert.notEqual(other.secret, first.secret, 'another browser gets its own secret');
+  });
+
   it('only the owner\'s server with the right secret can publish; others are refused', async () => {
     const bob = newAccount('bob');
     const mallory = newAccount('mallory');

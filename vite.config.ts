@@ -90,10 +90,17 @@ export default defineConfig(({ command }) => ({
     // misses its DNS module; SRV lookup is never used in browsers.
     alias: {
       'node:dns': resolve('src/shims/empty.ts'),
+      // What @xmpp/client's browser map leaves out (TCP, TLS, SCRAM), as an ES module: Vite's
+      // stand-in for those is CommonJS and brought the CommonJS interop runtime along.
+      ...Object.fromEntries(['tcp', 'tls', 'starttls', 'sasl-scram-sha-1'].map((m) => [`@xmpp/${m}`, resolve('src/shims/empty.ts')])),
       '@xmpp/resolve': resolve('src/shims/xmpp-resolve.ts'),
       'lib0/logging': resolve('src/shims/lib0-logging.ts'),
       events: resolve('src/shims/events.ts'),
       'ltx/lib': 'ltx/src',
+      'koa-compose': resolve('src/shims/koa-compose.ts'),
+      saslmechanisms: resolve('src/shims/saslmechanisms.ts'),
+      'sasl-plain': resolve('src/shims/sasl-plain.ts'),
+      'sasl-anonymous': resolve('src/shims/sasl-anonymous.ts'),
     },
   },
   server: { host: '127.0.0.1', port: 5173 },

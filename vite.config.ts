@@ -126,10 +126,11 @@ export default defineConfig(({ command }) => ({
         entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js',
         // Fewer, larger chunks where they always load together (each chunk also costs its own gzip
         // stream): what the first paint needs (lit, the element base, theme, i18n) in one, and the
-        // XMPP library with the protocol modules that the session, calls and boards share in another.
+        // XMPP library with the protocol modules that the session, calls and boards share in another
+        // (with file upload, which both the chat panes and boards import).
         advancedChunks: {
           groups: [
-            { name: 'common', test: /node_modules[\\/]nanostores[\\/]|src[\\/]core[\\/](archive|protocol[\\/](mam|jmi|message|replies|styling|attachment))\.ts/ },
+            { name: 'common', test: /node_modules[\\/]nanostores[\\/]|src[\\/]core[\\/](archive|upload|protocol[\\/](mam|jmi|message|replies|styling|attachment|upload))\.ts/ },
             { name: 'shell', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|src[\\/]elements[\\/](base|define|i18n|ui[\\/]theme)\.ts|src[\\/]core[\\/]config\.ts|preload-helper/ },
           ],
         },

@@ -5,6 +5,7 @@ import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
 import { ccPackage, frameworkPlugins } from './demo/frameworks/plugins.js';
+import { minifyCssLiterals } from './server/css-literals.mjs';
 import { referencePlugin } from './server/docs.mjs';
 
 /**
@@ -38,6 +39,50 @@ function serviceWorker(): Plugin {
   };
 }
 
+/**
+ * Vite wraps each dynamic import() in a helper that preloads the imported chunk's CSS and static
+ * imports. With modulePreload off and no CSS files every list it gets is empty, so all the helper
+ * still does is fire Vite's `vite:preloadError` on the host page's window when a chunk fails to
+ * load (which an embedded widget should not); the plain import() rejects the same way.
+ */
+function plainDynamicImports(): Plugin {
+  const helper = '\0vite/preload-helper.js';
+  return {
+    name: 'cc-plain-dynamic-imports',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId: (id) => (id === helper ? id : undefined),
+    load: (id) => (id === helper ? 'export const __vitePreload = (load) => load();' : undefined),
+  };
+}
+
+/** The widget's css`…` styles without their indentation and comments (server/css-literals.mjs). */
+function compactStyles(): Plugin {
+  return {
+    name: 'cc-compact-styles',
+    apply: 'build',
+    enforce: 'pre',
+    transform: {
+      filter: { id: /[\\/]src[\\/].*\.ts$/, code: 'css`' },
+      handler(code, id) {
+        const s = minifyCssLiterals(code);
+        return s && { code: s.toString(), map: s.generateMap({ source: id, hires: true }) };
+      },
+    },
+  };
+}
+
+/** lib0's environment module, also where lib0 imports it by relative path. */
+function lib0Environment(): Plugin {
+  const shim = resolve('src/shims/lib0-environment.ts');
+  return {
+    name: 'cc-lib0-environment',
+    enforce: 'pre',
+    resolveId: (id, importer) =>
+      id === 'lib0/environment' || (id === './environment.js' && /[\\/]lib0[\\/]/.test(importer ?? '')) ? shim : undefined,
+  };
+}
+
 export default defineConfig(({ command }) => ({
   define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
   resolve: {
@@ -45,8 +90,17 @@ export default defineConfig(({ command }) => ({
     // misses its DNS module; SRV lookup is never used in browsers.
     alias: {
       'node:dns': resolve('src/shims/empty.ts'),
+      // What @xmpp/client's browser map leaves out (TCP, TLS, SCRAM), as an ES module: Vite's
+      // stand-in for those is CommonJS and brought the CommonJS interop runtime along.
+      ...Object.fromEntries(['tcp', 'tls', 'starttls', 'sasl-scram-sha-1'].map((m) => [`@xmpp/${m}`, resolve('src/shims/empty.ts')])),
       '@xmpp/resolve': resolve('src/shims/xmpp-resolve.ts'),
       'lib0/logging': resolve('src/shims/lib0-logging.ts'),
+      events: resolve('src/shims/events.ts'),
+      'ltx/lib': 'ltx/src',
+      'koa-compose': resolve('src/shims/koa-compose.ts'),
+      saslmechanisms: resolve('src/shims/saslmechanisms.ts'),
+      'sasl-plain': resolve('src/shims/sasl-plain.ts'),
+      'sasl-anonymous': resolve('src/shims/sasl-anonymous.ts'),
     },
   },
   server: { host: '127.0.0.1', port: 5173 },
@@ -58,7 +112,7 @@ export default defineConfig(({ command }) => ({
   // the site serves dist/ from (its own path or a CDN).
   experimental: { renderBuiltUrl: (_file, { hostType }) => (hostType === 'js' ? { relative: true } : undefined) },
   // The dev server (`npm start`) also serves the framework demos from source, and the docs.
-  plugins: [serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
+  plugins: [lib0Environment(), plainDynamicImports(), compactStyles(), serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
   build: {
     target: 'es2022',
     sourcemap: true,
@@ -72,11 +126,12 @@ export default defineConfig(({ command }) => ({
         entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js',
         // Fewer, larger chunks where they always load together (each chunk also costs its own gzip
         // stream): what the first paint needs (lit, the element base, theme, i18n) in one, and the
-        // XMPP library with the protocol modules that the session, calls and boards share in another.
+        // XMPP library with the protocol modules that the session, calls and boards share in another
+        // (with file upload, which both the chat panes and boards import).
         advancedChunks: {
           groups: [
-            { name: 'common', test: /node_modules[\\/]nanostores[\\/]|src[\\/]core[\\/](archive|protocol[\\/](mam|jmi|message|replies|styling|attachment))\.ts/ },
-            { name: 'shell', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|src[\\/]elements[\\/](base|i18n|ui[\\/]theme)\.ts|src[\\/]core[\\/]config\.ts|preload-helper/ },
+            { name: 'common', test: /node_modules[\\/]nanostores[\\/]|src[\\/]core[\\/](archive|upload|protocol[\\/](mam|jmi|message|replies|styling|attachment|upload))\.ts/ },
+            { name: 'shell', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|src[\\/]elements[\\/](base|define|i18n|ui[\\/]theme)\.ts|src[\\/]core[\\/]config\.ts|preload-helper/ },
           ],
         },
       },

@@ -1,4 +1,4 @@
-// Loaded after first paint, before the first connection: what makes messages survive drops and
+// Set up with each session, before its first connection: what makes messages survive drops and
 // reloads (the outbox and its sender, the cache, the resumable stream, the archive catch-up). Nothing can be sent before
 // the composer exists, which loads later still.
 import { catchUp, lastArchiveId } from './catchup.js';

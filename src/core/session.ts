@@ -10,7 +10,7 @@ import { Connection } from './connection.js';
 import { Contacts } from './contacts.js';
 import { Conversation, type ConversationKind } from './conversation.js';
 import { Disco } from './disco.js';
-import type { Durable } from './durable.js';
+import { setupDurable, type Durable } from './durable.js';
 import { Memberships } from './memberships.js';
 import type { ActionSource } from './message-actions.js';
 import { Mutes } from './mutes.js';
@@ -57,7 +57,7 @@ export class Session {
   readonly $unreadTotal = atom(0);
   private readonly conversations = new Map<string, Conversation>();
   private readonly incomingListeners = new Set<(e: IncomingEvent) => void>();
-  /** The outbox, its sender and the cache, once their chunk is loaded (see durable.ts). */
+  /** The outbox, its sender and the cache, once set up (see durable.ts). */
   readonly durable: Promise<Durable>;
   sender?: Durable['sender'];
   private persistence?: Durable['persistence'];
@@ -93,11 +93,12 @@ export class Session {
       if (s.is('message')) this.callLog.received(s);
       return false;
     });
-    // No stanza comes before the first connection, which waits for this chunk.
+    // No stanza comes before the first connection, which waits for the durable parts.
     this.connection.onStanza((s) => (s.is('message') && this.receive ? this.receive(this, s) : false));
     this.connection.onOnline((resumed) => this.onOnline(resumed));
-    this.durable = import('./durable.js').then((m) => {
-      const d = m.setupDurable(this, accountKey(config));
+    // Set up once the session is fully built (the durable parts take it whole).
+    this.durable = Promise.resolve().then(() => {
+      const d = setupDurable(this, accountKey(config));
       this.sender = d.sender;
       this.receive = d.receiveMessage;
       this.persistence = d.persistence;

@@ -1,5 +1,6 @@
 // The conversation list: own status, requests and invitations, filter, and every conversation.
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { Show } from '../../core/protocol/presence.js';
@@ -134,6 +135,7 @@ export class ChatList extends LitElement {
           keyFunction: (c: ConversationSummary) => c.jid,
           renderItem: (c: ConversationSummary, i: number) => this.renderItem(c, presence[c.jid]?.show ?? 'offline', i),
           scroller: true,
+          layout: flow(),
         })}
       </ul>`;
   }

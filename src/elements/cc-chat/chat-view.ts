@@ -4,6 +4,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+// The default layout, named so it ships in this chunk: left out, the virtualizer fetches it as a
+// chunk of its own after the first render.
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { Conversation } from '../../core/conversation.js';
 import { canDelete, canEdit, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
 import { mentionsMe } from '../../core/protocol/mentions.js';
@@ -329,7 +332,7 @@ export class ChatView extends LitElement {
           keyFunction: (r: Row) => r.key,
           renderItem: (r: Row) => this.renderRow(r),
           scroller: true,
-          layout: this.pin ? { pin: this.pin } : {},
+          layout: flow(this.pin ? { pin: this.pin } : {}),
         })}
       </div>
       <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>

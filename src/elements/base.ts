@@ -62,7 +62,8 @@ export abstract class CcElement extends LitElement {
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null) {
     super.attributeChangedCallback(name, old, value);
-    if ((name === 'lang' || name === 'dir') && old !== value && this.isConnected) this.localize();
+    // Before the first connection (an upgrade reports the attributes first) connectedCallback does it.
+    if ((name === 'lang' || name === 'dir') && old !== value && this.isConnected && this.renderRoot) this.localize();
   }
 
   private dirSheet?: CSSStyleSheet;

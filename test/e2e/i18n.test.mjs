@@ -21,7 +21,7 @@ describe('cc-chat in another language', () => {
     const page = await ctx.newPage();
     /** @type {string[]} */
     const catalogs = [];
-    page.on('request', (r) => { if (/\/chunks\/[a-z]{2}-[\w-]{8}\.js$/.test(r.url())) catalogs.push(r.url()); });
+    page.on('request', (r) => { if (/\/chunks\/(ar|de|el|es|fr|ja|pt|ru|uk|zh)-[\w-]{8}\.js$/.test(r.url())) catalogs.push(r.url()); });
     await page.goto(pageUrl(web.origin, { service: stack.service, jid: alice.jid, password: alice.password, lang: 'de' }));
     await page.getByRole('button', { name: 'Chat öffnen' }).click();
     await page.getByRole('listbox', { name: 'Unterhaltungen' }).waitFor();
@@ -42,12 +42,16 @@ describe('cc-chat in another language', () => {
     const page = await ctx.newPage();
     /** @type {string[]} */
     const catalogs = [];
-    page.on('request', (r) => { if (/\/chunks\/[a-z]{2}-[\w-]{8}\.js$/.test(r.url())) catalogs.push(new URL(r.url()).pathname); });
+    page.on('request', (r) => { if (/\/chunks\/(ar|de|el|es|fr|ja|pt|ru|uk|zh)-[\w-]{8}\.js$/.test(r.url())) catalogs.push(new URL(r.url()).pathname); });
+    /** @type {Error[]} */
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
     await page.goto(pageUrl(web.origin, { service: stack.service, jid: alice.jid, password: alice.password, lang: 'ja' }));
     await page.getByRole('button', { name: 'チャットを開く' }).click();
     await page.getByRole('listbox', { name: '会話' }).waitFor();
     assert.equal(catalogs.length, 1);
     assert.match(catalogs[0], /\/chunks\/ja-/);
+    assert.deepEqual(errors, []);
     await ctx.close();
   });
 
@@ -76,6 +80,7 @@ describe('cc-chat in another language', () => {
     await actions.getByRole('button', { name: 'Antworten' }).click();
     await a.page.getByText(/^Antwort an .+: Hallo Bob$/).waitFor();
     await a.page.getByRole('button', { name: 'Abbrechen' }).click();
+    await mine.focus();
     await actions.getByRole('button', { name: 'Löschen' }).click();
     await a.page.getByRole('dialog', { name: 'Diese Nachricht für alle löschen?' }).waitFor();
     assert.equal(await a.page.getByRole('button', { name: 'Send', exact: true }).count(), 0, 'no English left on the send button');
@@ -103,9 +108,9 @@ describe('cc-chat in another language', () => {
     const dir = await a.page.evaluate(() => {
       const host = /** @type {HTMLElement} */ (document.querySelector('cc-chat'));
       const panel = /** @type {HTMLElement} */ (host.shadowRoot?.querySelector('.panel'));
-      return { attr: host.getAttribute('dir'), host: getComputedStyle(host).direction, panel: getComputedStyle(panel).direction };
+      return { attr: host.getAttribute('dir'), page: getComputedStyle(document.body).direction, panel: getComputedStyle(panel).direction };
     });
-    assert.deepEqual(dir, { attr: null, host: 'ltr', panel: 'rtl' }, 'the page stays ltr; the widget lays out rtl');
+    assert.deepEqual(dir, { attr: null, page: 'ltr', panel: 'rtl' }, 'the page stays ltr; the widget lays out rtl, with no dir set on it');
 
     const log = a.page.locator('cc-chat-view .log');
     const mine = a.page.locator('cc-chat-view .msg.out').filter({ hasText: 'from alice' });

@@ -4,6 +4,7 @@
 // and every device show the same record, also after a reload and without the call chunk loaded.
 import type { Element } from './xmpp.js';
 import { bareOf, parseJmi, type JmiMessage } from './protocol/jmi.js';
+import { tpl, type Template } from './template.js';
 
 export interface CallRecord {
   id: string;
@@ -24,6 +25,7 @@ export interface CallEvent {
   key: string;
   conversation: string;
   text: string;
+  template: Template;
   timestamp: number;
 }
 
@@ -34,22 +36,28 @@ export function callDuration(ms: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** What the conversation shows for a call, from our side of it. */
-export function callText(r: CallRecord): string {
-  const kind = r.video ? 'video' : 'audio';
-  const Kind = r.video ? 'Video' : 'Audio';
+/** What the conversation shows for a call, from our side of it (every wording its own template, for translations). */
+export function callText(r: CallRecord): { text: string; template: Template } {
+  const v = r.video;
   if (r.proceededAt !== undefined) {
-    return r.end === 'finish' && r.endedAt !== undefined ? `${Kind} call, ${callDuration(r.endedAt - r.proceededAt)}` : `${Kind} call`;
+    if (r.end === 'finish' && r.endedAt !== undefined) {
+      const duration = callDuration(r.endedAt - r.proceededAt);
+      return v ? tpl('Video call, {duration}', { duration }) : tpl('Audio call, {duration}', { duration });
+    }
+    return v ? tpl('Video call') : tpl('Audio call');
   }
   if (r.end === 'retract') {
-    if (!r.out) return `Missed ${kind} call`;
-    return r.reason === 'timeout' ? `${Kind} call, no answer` : `Cancelled ${kind} call`;
+    if (!r.out) return v ? tpl('Missed video call') : tpl('Missed audio call');
+    if (r.reason === 'timeout') return v ? tpl('Video call, no answer') : tpl('Audio call, no answer');
+    return v ? tpl('Cancelled video call') : tpl('Cancelled audio call');
   }
   if (r.end === 'reject') {
-    if (!r.out) return `Declined ${kind} call`;
-    return r.reason === 'busy' ? `${Kind} call, busy` : `${Kind} call declined`;
+    if (!r.out) return v ? tpl('Declined video call') : tpl('Declined audio call');
+    if (r.reason === 'busy') return v ? tpl('Video call, busy') : tpl('Audio call, busy');
+    return v ? tpl('Video call declined') : tpl('Audio call declined');
   }
-  return r.out ? `Outgoing ${kind} call` : `Incoming ${kind} call`;
+  if (r.out) return v ? tpl('Outgoing video call') : tpl('Outgoing audio call');
+  return v ? tpl('Incoming video call') : tpl('Incoming audio call');
 }
 
 /**
@@ -129,6 +137,6 @@ export class CallLog {
     this.calls.set(key, r);
     // The line sits where the call started; without its propose (an older archive page), at the first message seen.
     const timestamp = r.proposedAt ?? r.proceededAt ?? r.endedAt ?? at;
-    this.post({ key: `call-${m.id}`, conversation: peer, text: callText(r), timestamp });
+    this.post({ key: `call-${m.id}`, conversation: peer, ...callText(r), timestamp });
   }
 }

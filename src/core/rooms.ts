@@ -8,6 +8,7 @@ import {
   subjectMessage, type Occupant,
 } from './protocol/muc.js';
 import { xml, type Element } from './xmpp.js';
+import { tpl, type Template } from './template.js';
 
 export interface RoomState {
   jid: string;
@@ -30,6 +31,7 @@ export interface Invite {
 export interface RoomEvent {
   room: string;
   text: string;
+  template: Template;
 }
 
 export class Rooms {
@@ -220,7 +222,7 @@ export class Rooms {
     const first = r.subject === undefined;
     this.$rooms.setKey(subject.room, { ...r, subject: subject.subject });
     // The subject sent right after joining is the current one, not a change.
-    if (!first) this.onEvent({ room: subject.room, text: `${subject.by || 'The room'} changed the subject to “${subject.subject}”` });
+    if (!first) this.onEvent({ room: subject.room, ...(subject.by ? tpl('{who} changed the subject to “{subject}”', { who: subject.by, subject: subject.subject }) : tpl('The room changed the subject to “{subject}”', { subject: subject.subject })) });
     return true;
   }
 
@@ -252,8 +254,8 @@ export class Rooms {
     if (info.self && o.unavailable && !o.newNick) return;
     this.$rooms.setKey(room, { ...r, occupants, nick: hold.nick });
     if (r.joined && !info.self) {
-      if (o.unavailable && !o.newNick) this.onEvent({ room, text: `${o.nick} left` });
-      else if (!r.occupants[o.nick] && !o.unavailable) this.onEvent({ room, text: `${o.nick} joined` });
+      if (o.unavailable && !o.newNick) this.onEvent({ room, ...tpl('{who} left', { who: o.nick }) });
+      else if (!r.occupants[o.nick] && !o.unavailable) this.onEvent({ room, ...tpl('{who} joined', { who: o.nick }) });
     }
   }
 }

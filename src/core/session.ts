@@ -24,6 +24,7 @@ import { Rooms } from './rooms.js';
 import type { OutgoingExtras } from './sending.js';
 import { summarize, type ConversationSummary } from './summaries.js';
 import { NS, xml, type Element } from './xmpp.js';
+import type { Template } from './template.js';
 
 export const newId = () => crypto.randomUUID();
 export type { OutgoingExtras };
@@ -86,7 +87,7 @@ export class Session {
     this.contacts = new Contacts(this.connection, changed);
     this.memberships = new Memberships(this.connection);
     this.rooms = new Rooms(this.connection, this.memberships, () => this.config.nick ?? this.ownBare().split('@')[0]!,
-      (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text)]), changed);
+      (e) => this.conversation(e.room, 'room').store.add([systemMessage(e.room, e.text, e.template)]), changed);
     this.callLog = new CallLog(() => ({ bare: this.connection.bare, full: this.connection.jid }), (e) => this.postCallEvent(e));
     this.connection.onStanza((s) => {
       // Only watches: the call engine, when loaded, acts on these messages.
@@ -363,11 +364,11 @@ export class Session {
   /** Shows a call event in its conversation, or updates it as the call goes on. */
   private postCallEvent(e: CallEvent) {
     const conv = this.conversation(e.conversation, 'chat');
-    if (conv.$messages.get().some((m) => m.key === e.key)) conv.store.update(e.key, { body: e.text });
+    if (conv.$messages.get().some((m) => m.key === e.key)) conv.store.update(e.key, { body: e.text, template: e.template });
     else {
       conv.store.add([{
-        key: e.key, id: e.key, conversation: conv.jid, from: conv.jid, direction: 'in', body: e.text, timestamp: e.timestamp,
-        status: 'received', system: true,
+        key: e.key, id: e.key, conversation: conv.jid, from: conv.jid, direction: 'in', body: e.text, template: e.template,
+        timestamp: e.timestamp, status: 'received', system: true,
       }]);
     }
   }
@@ -404,7 +405,7 @@ export class Session {
 }
 
 /** A room event (join, leave, subject change) shown as a line in the room. */
-export function systemMessage(room: string, text: string): ChatMessage {
+export function systemMessage(room: string, text: string, template?: Template): ChatMessage {
   const id = `sys-${crypto.randomUUID()}`;
-  return { key: id, conversation: room, from: room, direction: 'in', body: text, timestamp: Date.now(), status: 'received', system: true };
+  return { key: id, conversation: room, from: room, direction: 'in', body: text, template, timestamp: Date.now(), status: 'received', system: true };
 }

@@ -6,7 +6,7 @@ import type { ReadableAtom } from 'nanostores';
 import { isProblem, parseConfig } from '../core/config.js';
 import type { CcError, ConnectionState } from '../core/connection.js';
 import type { Session } from '../core/session.js';
-import { loadLocale, uiLang } from './i18n.js';
+import { loadLocale, t, translated, uiDir, uiLang } from './i18n.js';
 
 // The session core (the XMPP library and every protocol module) loads beside the first paint, not
 // before it: the fetch starts as soon as this module runs, and elements render their shell meanwhile.
@@ -53,7 +53,34 @@ export abstract class CcElement extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.attach();
+    this.localize();
+  }
+
+  static override get observedAttributes() {
+    return [...super.observedAttributes, 'lang', 'dir'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null) {
+    super.attributeChangedCallback(name, old, value);
+    // Before the first connection (an upgrade reports the attributes first) connectedCallback does it.
+    if ((name === 'lang' || name === 'dir') && old !== value && this.isConnected && this.renderRoot) this.localize();
+  }
+
+  private dirSheet?: CSSStyleSheet;
+
+  /**
+   * Strings and direction for the UI language: its catalog loads, and a right-to-left language lays
+   * the widget out right-to-left unless a `dir` on the page says otherwise (see uiDir).
+   */
+  private localize() {
     void loadLocale(this.language).then((changed) => changed && this.requestUpdate());
+    const root = this.renderRoot as ShadowRoot;
+    const dir = uiDir(this);
+    if (!this.dirSheet && (!dir || !root.adoptedStyleSheets)) return;
+    this.dirSheet ??= new CSSStyleSheet();
+    this.dirSheet.replaceSync(dir ? `:host{direction:${dir}}` : '');
+    if (!root.adoptedStyleSheets.includes(this.dirSheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.dirSheet];
+    this.requestUpdate();
   }
 
   /** The UI language: `lang` on the element, else the page's, else the browser's. */
@@ -173,9 +200,25 @@ export abstract class CcElement extends LitElement {
   protected renderError() {
     const err = this.error;
     if (!err || this.connectionState === 'online') return null;
+    const l = this.language;
+    // The core's message is English and specific; in another language a translated summary leads.
+    const summary = errorSummary(l, err.code);
     return html`<div class="error" role="alert" part="error">
-      <strong>${this.localName}: ${err.message}</strong>
-      ${err.attribute ? html`<span class="attr">(attribute <code>${err.attribute}</code>)</span>` : null}
+      <strong>${this.localName}: ${summary ?? err.message}</strong>
+      ${summary ? html`<span class="attr" lang="en">${err.message}</span>` : null}
+      ${err.attribute ? html`<span class="attr">(${t(l, 'attribute')} <code>${err.attribute}</code>)</span>` : null}
     </div>`;
   }
+}
+
+/** A translated summary of an error by its code; undefined in English (the message says it all). */
+function errorSummary(l: string, code: string): string | undefined {
+  const s = code === 'missing-attribute' ? t(l, 'A required attribute is missing.')
+    : code === 'invalid-attribute' ? t(l, 'An attribute has an invalid value.')
+    : code === 'missing-service' ? t(l, 'No chat server address was found.')
+    : code === 'auth-failed' ? t(l, 'The server refused the login.')
+    : code === 'unreachable' ? t(l, 'The chat server cannot be reached.')
+    : code === 'credentials-url' ? t(l, 'The login details could not be fetched.')
+    : undefined;
+  return translated(l) ? s : undefined;
 }

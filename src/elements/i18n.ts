@@ -2,23 +2,51 @@
 // loaded on first use as separate chunks, so a page pays only for the language it shows.
 // `{name}` in a string is replaced by vars.name; a catalog entry may give plural forms
 // ({ one, other, … } chosen by Intl.PluralRules with vars.n).
+import { fill } from '../core/template.js';
 
 type Entry = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 export type Catalog = Readonly<Record<string, Entry>>;
 
 const loaders: Record<string, () => Promise<{ default: Catalog }>> = {
+  ar: () => import('../locales/ar.js'),
   de: () => import('../locales/de.js'),
+  el: () => import('../locales/el.js'),
   es: () => import('../locales/es.js'),
   fr: () => import('../locales/fr.js'),
+  ja: () => import('../locales/ja.js'),
+  pt: () => import('../locales/pt.js'),
+  ru: () => import('../locales/ru.js'),
+  uk: () => import('../locales/uk.js'),
+  zh: () => import('../locales/zh.js'),
 };
 const catalogs = new Map<string, Catalog>();
 const pending = new Map<string, Promise<boolean>>();
 
 const base = (lang: string) => lang.toLowerCase().split(/[-_]/)[0] ?? '';
 
-/** The element's language: its `lang` attribute, else the page's, else the browser's. */
-export function uiLang(el: HTMLElement): string {
-  return el.lang || el.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || navigator.language || 'en';
+/** The nearest element from `el` up, through shadow roots to their hosts, that has attribute `a` set. */
+function nearest(el: Element, a: string): Element | null {
+  for (let e: Element | undefined = el; e; e = (e.getRootNode() as ShadowRoot).host) {
+    const hit = e.closest(`[${a}]:not([${a}=""])`);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/** The element's language: its `lang` attribute, else its nearest ancestor's (the page's), else the browser's. */
+export function uiLang(el: Element): string {
+  return nearest(el, 'lang')?.getAttribute('lang') || navigator.language || 'en';
+}
+
+/**
+ * The direction the UI language asks for, or '' when a `dir` set at or inside the element that
+ * gives the language decides (a page's `dir` then still applies to a widget in the page's language).
+ */
+export function uiDir(el: Element): 'rtl' | 'ltr' | '' {
+  const d = nearest(el, 'dir');
+  const l = nearest(el, 'lang');
+  if (d && (!l || l.contains(d))) return '';
+  return /^(ar|he|iw|fa|ur|ps|sd|ug|yi|ckb|dv)$/.test(base(uiLang(el))) ? 'rtl' : 'ltr';
 }
 
 /** The languages with a catalog (English needs none). */
@@ -35,6 +63,7 @@ export function loadLocale(lang: string): Promise<boolean> {
       return true;
     }, (e: unknown) => {
       console.warn(`cc: could not load the "${b}" strings; showing English`, e);
+      pending.delete(b);
       return false;
     });
     pending.set(b, p);
@@ -42,12 +71,14 @@ export function loadLocale(lang: string): Promise<boolean> {
   return p;
 }
 
+/** Whether `lang`'s strings are loaded (English never is: it is the code's own). */
+export const translated = (lang: string) => catalogs.has(base(lang));
+
 /** `text` in `lang` (English until its catalog is loaded), with `{vars}` filled in. */
 export function t(lang: string | undefined, text: string, vars?: Record<string, string | number>): string {
   const entry = lang ? catalogs.get(base(lang))?.[text] : undefined;
-  let out: string;
-  if (typeof entry === 'string') out = entry;
-  else if (entry && typeof vars?.n === 'number') out = entry[new Intl.PluralRules(lang).select(vars.n)] ?? entry.other ?? text;
-  else out = text;
-  return vars ? out.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : out;
+  const out = typeof entry === 'string' ? entry
+    : entry && typeof vars?.n === 'number' ? entry[new Intl.PluralRules(lang).select(vars.n)] ?? entry.other ?? text
+    : text;
+  return fill(out, vars);
 }

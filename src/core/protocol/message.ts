@@ -3,6 +3,7 @@
 import { NS, xml, type Element } from '../xmpp.js';
 import { readAttachment, type Attachment } from './attachment.js';
 import { readReply, type ReplyRef } from './replies.js';
+import type { Template } from '../template.js';
 
 export type Direction = 'in' | 'out';
 export type Status = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
@@ -23,6 +24,8 @@ export interface ChatMessage {
   nick?: string;
   /** A room event (join, leave, subject) rather than something someone wrote. */
   system?: boolean;
+  /** Of a system line: its English template, for showing it in another language. */
+  template?: Template;
   /** XEP-0421: the room's stable id for the sender, when the room assigns one. */
   occupantId?: string;
   /** XEP-0461: the message this one answers. */

@@ -4,15 +4,19 @@ import { callEngineFor, type CallEngine } from '../../call/engine.js';
 import { durationOf, type CallView, type EndReason, type RemoteParticipant } from '../../call/store.js';
 import type { Session } from '../../core/session.js';
 import { CcElement } from '../base.js';
+import { t } from '../i18n.js';
 import { callStyles } from './styles.js';
 import { TonePlayer } from './tones.js';
 
-const ENDED_TEXT: Record<EndReason, string> = {
-  hangup: 'Call ended', 'remote-hangup': 'The other side hung up', declined: 'Call declined', busy: 'Busy: already in another call',
-  timeout: 'No answer', cancelled: 'Call cancelled', missed: 'Missed call', 'answered-elsewhere': 'Answered on another device',
-  'declined-elsewhere': 'Declined on another device', failed: 'The call could not be connected', full: 'This call is full',
-  error: 'Call error',
-};
+const endedText = (r: EndReason, l: string) => ({
+  hangup: () => t(l, 'Call ended'), 'remote-hangup': () => t(l, 'The other side hung up'), declined: () => t(l, 'Call declined'),
+  busy: () => t(l, 'Busy: already in another call'), timeout: () => t(l, 'No answer'), cancelled: () => t(l, 'Call cancelled'),
+  missed: () => t(l, 'Missed call'), 'answered-elsewhere': () => t(l, 'Answered on another device'),
+  'declined-elsewhere': () => t(l, 'Declined on another device'), failed: () => t(l, 'The call could not be connected'),
+  full: () => t(l, 'This call is full'), error: () => t(l, 'Call error'),
+})[r]();
+
+const qualityText = (q: string, l: string) => q === 'good' ? t(l, 'good') : q === 'fair' ? t(l, 'fair') : q === 'poor' ? t(l, 'poor') : '…';
 
 const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off|no|0)$/i.test(v), toAttribute: (v: boolean) => (v ? '' : 'false') };
 
@@ -208,27 +212,29 @@ export class CcCall extends CcElement {
 
   private renderIdle() {
     const online = this.connectionState === 'online';
+    const l = this.language;
     if (this.room) {
       return html`<div class="panel" part="panel"><div class="bar">
         <span class="who">${this.room}</span>
-        <button class="primary" ?disabled=${!online} @click=${() => this.joinRoom()}>Join call</button></div></div>`;
+        <button class="primary" ?disabled=${!online} @click=${() => this.joinRoom()}>${t(l, 'Join call')}</button></div></div>`;
     }
     if (!this.with) return nothing;
     return html`<div class="panel" part="panel"><div class="bar">
       <span class="who">${this.with}</span>
-      <button ?disabled=${!online} @click=${() => this.call(this.with, { video: false })}>Audio call</button>
-      <button class="primary" ?disabled=${!online} @click=${() => this.call(this.with, { video: true })}>Video call</button>
+      <button ?disabled=${!online} @click=${() => this.call(this.with, { video: false })}>${t(l, 'Audio call')}</button>
+      <button class="primary" ?disabled=${!online} @click=${() => this.call(this.with, { video: true })}>${t(l, 'Video call')}</button>
     </div></div>`;
   }
 
   private renderIncoming(v: CallView) {
+    const l = this.language;
     return html`<div class="panel" part="panel">
-      <div class="incoming" part="incoming" role="alertdialog" aria-label="Incoming call" aria-describedby="caller">
+      <div class="incoming" part="incoming" role="alertdialog" aria-label=${t(l, 'Incoming call')} aria-describedby="caller">
         <div class="avatar" aria-hidden="true">${v.peer.slice(0, 1)}</div>
-        <div id="caller"><strong>${v.peer}</strong> <span class="muted-text">is calling you${v.video ? ' (video)' : ''}</span></div>
+        <div id="caller"><strong>${v.peer}</strong> <span class="muted-text">${v.video ? t(l, 'is calling you (video)') : t(l, 'is calling you')}</span></div>
         <div class="actions">
-          <button class="accept" @click=${() => this.accept()}>Accept</button>
-          <button class="danger" @click=${() => this.decline()}>Decline</button>
+          <button class="accept" @click=${() => this.accept()}>${t(l, 'Accept')}</button>
+          <button class="danger" @click=${() => this.decline()}>${t(l, 'Decline')}</button>
         </div>
       </div></div>`;
   }
@@ -238,37 +244,38 @@ export class CcCall extends CcElement {
     return html`<div class="panel" part="panel">
       ${v.notice ? html`<div class="notice" part="notice" role="status">${v.notice}</div>` : nothing}
       <div class="bar" role="status">
-        <span class="who">${ENDED_TEXT[v.reason ?? 'hangup']}${d ? html` <span class="muted-text">· ${clock(d)}</span>` : nothing}</span>
-        <button @click=${() => (this.dismissed = v.id)}>Close</button>
+        <span class="who">${endedText(v.reason ?? 'hangup', this.language)}${d ? html` <span class="muted-text">· ${clock(d)}</span>` : nothing}</span>
+        <button @click=${() => (this.dismissed = v.id)}>${t(this.language, 'Close')}</button>
       </div></div>`;
   }
 
   private renderCall(v: CallView) {
     // A dropped media path is being restored (ICE restart): say so rather than let the clock run on a frozen picture.
     const lost = v.state === 'active' && v.remotes.some((r) => r.connection === 'disconnected' || r.connection === 'failed');
-    const status = v.state === 'ringing' ? (v.remoteRinging ? 'Ringing…' : 'Calling…') : v.state === 'connecting' ? 'Connecting…'
-      : lost ? 'Reconnecting…' : clock(durationOf(v));
+    const l = this.language;
+    const status = v.state === 'ringing' ? (v.remoteRinging ? t(l, 'Ringing…') : t(l, 'Calling…')) : v.state === 'connecting' ? t(l, 'Connecting…')
+      : lost ? t(l, 'Reconnecting…') : clock(durationOf(v));
     const showVideo = v.video;
     return html`<div class="panel ${this.full ? 'full' : ''}" part="panel">
       <div class="bar">
         <span class="who">${v.room ?? v.peer}</span>
-        <span class="muted-text" role="timer" aria-label="Call status">${status}</span>
-        ${v.state === 'active' ? html`<span class="quality muted-text" data-q=${v.quality} aria-label="Network quality">Network: ${v.quality === 'unknown' ? '…' : v.quality}</span>` : nothing}
+        <span class="muted-text" role="timer" aria-label=${t(l, 'Call status')}>${status}</span>
+        ${v.state === 'active' ? html`<span class="quality muted-text" data-q=${v.quality} aria-label=${t(l, 'Network quality')}>${t(l, 'Network: {quality}', { quality: qualityText(v.quality, l) })}</span>` : nothing}
       </div>
       ${v.notice ? html`<div class="notice" part="notice" role="status">${v.notice}</div>` : nothing}
       <div class="stage" part="stage">
         ${v.remotes.length === 0 ? html`<div class="tile"><div class="avatar" aria-hidden="true">${(v.room ?? v.peer).slice(0, 1)}</div></div>` : nothing}
         ${v.remotes.map((r) => this.renderRemote(r, showVideo))}
         ${showVideo && v.local && v.local.getVideoTracks().length ? html`<div class="self" part="local">
-          <video class="local" aria-label="Your camera" .srcObject=${v.local} .muted=${true} muted autoplay playsinline></video></div>` : nothing}
+          <video class="local" aria-label=${t(l, 'Your camera')} .srcObject=${v.local} .muted=${true} muted autoplay playsinline></video></div>` : nothing}
       </div>
       <div class="controls" part="controls">
-        <button aria-pressed=${v.muted ? 'true' : 'false'} @click=${() => this.engine?.toggleMute()}>Mute microphone</button>
-        ${v.video ? html`<button aria-pressed=${v.cameraOff ? 'true' : 'false'} @click=${() => this.engine?.toggleCamera()}>Turn camera off</button>
-          <button aria-pressed=${v.sharing ? 'true' : 'false'} @click=${() => this.engine?.toggleScreenShare()}>Share screen</button>` : nothing}
-        <button aria-pressed=${this.full ? 'true' : 'false'} @click=${() => (this.full = !this.full)}>Full screen</button>
-        ${v.video && 'pictureInPictureEnabled' in document ? html`<button @click=${() => this.pip()}>Picture in picture</button>` : nothing}
-        <button class="danger" @click=${() => this.hangup()}>Hang up</button>
+        <button aria-pressed=${v.muted ? 'true' : 'false'} @click=${() => this.engine?.toggleMute()}>${t(l, 'Mute microphone')}</button>
+        ${v.video ? html`<button aria-pressed=${v.cameraOff ? 'true' : 'false'} @click=${() => this.engine?.toggleCamera()}>${t(l, 'Turn camera off')}</button>
+          <button aria-pressed=${v.sharing ? 'true' : 'false'} @click=${() => this.engine?.toggleScreenShare()}>${t(l, 'Share screen')}</button>` : nothing}
+        <button aria-pressed=${this.full ? 'true' : 'false'} @click=${() => (this.full = !this.full)}>${t(l, 'Full screen')}</button>
+        ${v.video && 'pictureInPictureEnabled' in document ? html`<button @click=${() => this.pip()}>${t(l, 'Picture in picture')}</button>` : nothing}
+        <button class="danger" @click=${() => this.hangup()}>${t(l, 'Hang up')}</button>
       </div>
       ${v.state === 'active' ? this.renderDevices(v) : nothing}
     </div>`;
@@ -278,7 +285,7 @@ export class CcCall extends CcElement {
     const hasVideo = video && !!r.stream?.getVideoTracks().length;
     return html`<div class="tile remote" part="remote" data-jid=${r.jid}>
       ${hasVideo
-        ? html`<video class="remote-video" aria-label=${`Video of ${r.name}`} .srcObject=${r.stream} autoplay playsinline></video>`
+        ? html`<video class="remote-video" aria-label=${t(this.language, 'Video of {name}', { name: r.name })} .srcObject=${r.stream} autoplay playsinline></video>`
         : html`<div class="avatar" aria-hidden="true">${r.name.slice(0, 1)}</div><audio .srcObject=${r.stream} autoplay></audio>`}
       <span class="label">${r.name}</span>
     </div>`;
@@ -288,15 +295,16 @@ export class CcCall extends CcElement {
     const of = (kind: MediaDeviceKind) => this.devices.filter((d) => d.kind === kind);
     // The devices in use are those of the live tracks (the browser's default until one is picked).
     const using = new Set([...(v.local?.getTracks() ?? [])].map((t) => t.getSettings().deviceId).concat(this.sinkId));
-    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId} ?selected=${using.has(d.deviceId)}>${d.label || `${d.kind} ${i + 1}`}</option>`;
+    const l = this.language;
+    const opt = (d: MediaDeviceInfo, i: number) => html`<option value=${d.deviceId} ?selected=${using.has(d.deviceId)}>${d.label || (d.kind === 'videoinput' ? t(l, 'Camera {n}', { n: i + 1 }) : d.kind === 'audioinput' ? t(l, 'Microphone {n}', { n: i + 1 }) : t(l, 'Speaker {n}', { n: i + 1 }))}</option>`;
     const speakers = of('audiooutput');
     return html`<div class="devices">
-      <label for="mic">Microphone</label>
-      <select id="mic" aria-label="Microphone" @change=${(e: Event) => this.engine?.useDevice('audio', (e.target as HTMLSelectElement).value)}>${of('audioinput').map(opt)}</select>
-      ${v.video ? html`<label for="cam">Camera</label>
-        <select id="cam" aria-label="Camera" @change=${(e: Event) => this.engine?.useDevice('video', (e.target as HTMLSelectElement).value)}>${of('videoinput').map(opt)}</select>` : nothing}
-      ${speakers.length && 'setSinkId' in HTMLMediaElement.prototype ? html`<label for="spk">Speaker</label>
-        <select id="spk" aria-label="Speaker" @change=${(e: Event) => { this.sinkId = (e.target as HTMLSelectElement).value; this.requestUpdate(); }}>${speakers.map(opt)}</select>` : nothing}
+      <label for="mic">${t(l, 'Microphone')}</label>
+      <select id="mic" aria-label=${t(l, 'Microphone')} @change=${(e: Event) => this.engine?.useDevice('audio', (e.target as HTMLSelectElement).value)}>${of('audioinput').map(opt)}</select>
+      ${v.video ? html`<label for="cam">${t(l, 'Camera')}</label>
+        <select id="cam" aria-label=${t(l, 'Camera')} @change=${(e: Event) => this.engine?.useDevice('video', (e.target as HTMLSelectElement).value)}>${of('videoinput').map(opt)}</select>` : nothing}
+      ${speakers.length && 'setSinkId' in HTMLMediaElement.prototype ? html`<label for="spk">${t(l, 'Speaker')}</label>
+        <select id="spk" aria-label=${t(l, 'Speaker')} @change=${(e: Event) => { this.sinkId = (e.target as HTMLSelectElement).value; this.requestUpdate(); }}>${speakers.map(opt)}</select>` : nothing}
     </div>`;
   }
 

@@ -2,9 +2,12 @@
 // browser notification that opens the conversation when clicked. Muted conversations stay silent;
 // in rooms only messages that mention the user count, as in most team chats.
 import type { IncomingEvent, Session } from '../../core/session.js';
+import { t } from '../i18n.js';
 
 export interface AlertHost {
   readonly session: Session;
+  /** The UI language, asked each time (it may change). */
+  lang(): string;
   /** Sound on (the `sound` default) and not globally `muted`; asked each time, attributes change. */
   soundOn(): boolean;
   /** The site enabled browser notifications (`notifications`). */
@@ -41,7 +44,8 @@ export class Alerts {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
     const room = s.conversation(e.conversation).kind === 'room';
     const sender = room ? e.from.slice(e.conversation.length + 1) : s.contacts.name(e.conversation);
-    const title = room ? `${sender} in ${s.rooms.$rooms.get()[e.conversation]?.name ?? e.conversation}` : sender;
+    const l = this.host.lang();
+    const title = room ? t(l, '{name} in {room}', { name: sender, room: s.rooms.$rooms.get()[e.conversation]?.name ?? e.conversation }) : sender;
     try {
       // One notification per conversation: a newer one replaces it (same tag) and rings again.
       const n = new Notification(title, {

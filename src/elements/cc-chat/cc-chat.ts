@@ -138,7 +138,7 @@ export class CcChat extends CcElement {
     void import('./alerts.js').then(({ Alerts }) => {
       if (this.session !== s) return;
       const alerts = new Alerts({
-        session: s, soundOn: () => this.soundOn, notificationsOn: () => this.notificationsOn,
+        session: s, lang: () => this.language, soundOn: () => this.soundOn, notificationsOn: () => this.notificationsOn,
         isShowing: (c) => this.isShowing(c), reveal: (c) => this.reveal(c),
       });
       this.offAlerts = s.onIncoming(alerts.onIncoming);
@@ -326,7 +326,7 @@ export class CcChat extends CcElement {
         <div class="conv-pane">${conversation || html`<p class="empty">${t(l, 'Pick a conversation')}</p>`}</div></div>`;
     } else body = this.view === 'new' ? newChat : this.view === 'conversation' && this.current ? conversation : list;
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
-      .pushService=${this.pushService} .serviceWorker=${this.serviceWorker} ?privacy=${this.pushPrivacy}></cc-push-control>` : nothing;
+      .pushService=${this.pushService} .serviceWorker=${this.serviceWorker} ?privacy=${this.pushPrivacy} .lang=${l}></cc-push-control>` : nothing;
     const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
       <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
     return html`${status}${push}${this.renderNotificationAsk()}${this.calls ? this.extras.renderCall() : nothing}${body}${this.extras.renderBoard()}${profile}`;

@@ -66,11 +66,11 @@ export class ChatActions extends LitElement {
     const online = s.connection.online;
     const call = (video: boolean) => this.ask<StartCallDetail>('cc-start-call', { jid: this.jid, video, room });
     const l = this.lang;
-    const label = (name: string) => (room ? t(l, 'Group call in this room') : t(l, name));
+    const label = (name: string) => (room ? t(l, 'Group call in this room') : name);
     return html`
       ${this.calls ? html`
-        <button aria-label=${t(l, 'Audio call')} title=${label('Audio call')} ?disabled=${!online || this.busy} @click=${() => call(false)}>${PHONE}</button>
-        <button aria-label=${t(l, 'Video call')} title=${label('Video call')} ?disabled=${!online || this.busy} @click=${() => call(true)}>${CAMERA}</button>` : nothing}
+        <button aria-label=${t(l, 'Audio call')} title=${label(t(l, 'Audio call'))} ?disabled=${!online || this.busy} @click=${() => call(false)}>${PHONE}</button>
+        <button aria-label=${t(l, 'Video call')} title=${label(t(l, 'Video call'))} ?disabled=${!online || this.busy} @click=${() => call(true)}>${CAMERA}</button>` : nothing}
       ${this.whiteboard && room ? html`
         <button aria-label=${t(l, 'Whiteboard')} title=${t(l, 'Shared whiteboard of this room')} ?disabled=${!online}
           @click=${() => this.ask('cc-open-board', { room: this.jid })}>${BOARD}</button>` : nothing}`;

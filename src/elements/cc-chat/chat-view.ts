@@ -236,7 +236,7 @@ export class ChatView extends LitElement {
       });
       await conv.loadOlder();
     }
-    if (this.conv === conv) this.notice = 'The quoted message is not in the history any more.';
+    if (this.conv === conv) this.notice = t(this.lang, 'The quoted message is not in the history any more.');
   }
 
   private async reveal(key: string) {
@@ -304,29 +304,36 @@ export class ChatView extends LitElement {
     const conv = this.conv!;
     if (conv.kind === 'room') {
       const nick = who.startsWith(`${conv.jid}/`) ? who.slice(conv.jid.length + 1) : who;
-      return nick === s.rooms.nickIn(conv.jid) ? 'you' : nick;
+      return nick === s.rooms.nickIn(conv.jid) ? t(this.lang, 'you') : nick;
     }
-    return who === s.connection.bare ? 'you' : s.contacts.name(who);
+    return who === s.connection.bare ? t(this.lang, 'you') : s.contacts.name(who);
   };
+
+  private typingLine(who: readonly string[]) {
+    const l = this.lang;
+    const vars = { names: new Intl.ListFormat(l || undefined, { type: 'conjunction' }).format(who), n: who.length };
+    return who.length > 1 ? t(l, '{names} are typing…', vars) : t(l, '{names} is typing…', vars);
+  }
 
   override render() {
     const s = this.session;
     const conv = this.conv;
-    if (!s || !conv) return html`<p class="empty">No conversation open</p>`;
+    const l = this.lang;
+    if (!s || !conv) return html`<p class="empty">${t(l, 'No conversation open')}</p>`;
     const room = conv.kind === 'room' ? s.rooms.$rooms.get()[conv.jid] : undefined;
     const typing = conv.$typing.get();
     return html`
       ${renderHeader({
-        session: s, jid: conv.jid, room, lang: this.lang, showBack: this.showBack, occupantsOpen: this.showOccupants,
+        session: s, jid: conv.jid, room, lang: l, showBack: this.showBack, occupantsOpen: this.showOccupants,
         back: () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true })),
         toggleOccupants: () => { this.showOccupants = !this.showOccupants; },
-        roomAction: (k) => void roomAction(s, conv.jid, k, () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))),
+        roomAction: (k) => void roomAction(s, conv.jid, k, l, () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))),
       })}
       ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
-      <div class="log" part="log" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKey}
+      <div class="log" part="log" role="log" aria-label=${t(l, 'Messages')} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKey}
         @unpinned=${() => { this.pin = null; }}
         @visibilityChanged=${(e: Event & { first?: number; last?: number }) => { this.firstVisible = e.first ?? 0; this.lastVisible = e.last ?? 0; }}>
-        ${conv.$loading.get() && this.rows.length === 0 ? html`<p class="empty" role="status">Loading…</p>` : nothing}
+        ${conv.$loading.get() && this.rows.length === 0 ? html`<p class="empty" role="status">${t(l, 'Loading…')}</p>` : nothing}
         ${virtualize({
           items: this.rows,
           keyFunction: (r: Row) => r.key,
@@ -335,16 +342,17 @@ export class ChatView extends LitElement {
           layout: flow(this.pin ? { pin: this.pin } : {}),
         })}
       </div>
-      <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
-      <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${this.lang} @cc-sent=${this.onSent}></cc-chat-composer>
+      <div class="typing" aria-live="polite">${typing.length ? this.typingLine(typing) : ''}</div>
+      <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${l} @cc-sent=${this.onSent}></cc-chat-composer>
       ${this.actions.dialog()}
-      ${this.dropping ? html`<div class="drop" @dragleave=${() => { this.dropping = false; }}><p>${t(this.lang, 'Drop files to send them')}</p></div>` : nothing}`;
+      ${this.dropping ? html`<div class="drop" @dragleave=${() => { this.dropping = false; }}><p>${t(l, 'Drop files to send them')}</p></div>` : nothing}`;
   }
 
   private renderRow(r: Row) {
     if ('day' in r) return html`<div class="row"><span class="day" role="separator">${dayLabel(r.day, this.lang)}</span></div>`;
     const m = r.m;
-    if (m.system) return html`<div class="row"><span class="system">${m.body}</span></div>`;
+    // System lines (calls, room events) are stored in English; their template shows them in the UI's language.
+    if (m.system) return html`<div class="row"><span class="system">${m.template ? t(this.lang, m.template.key, m.template.vars) : m.body}</span></div>`;
     const s = this.session!;
     const conv = this.conv!;
     const me = ownReactor(s, conv);

@@ -267,7 +267,7 @@ export class ChatComposer extends LitElement {
     } catch (e) {
       const err = e as UploadError;
       const l = this.lang;
-      const name = f.name || 'file';
+      const name = f.name || t(l, 'file');
       const message = err.code === 'upload-unavailable' ? t(l, 'This server does not accept files.')
         : err.code === 'upload-too-large' ? t(l, '{name} is too large: the server accepts files up to {max}.', { name, max: fileSize(err.maxSize ?? 0, l) })
         : err.code === 'upload-refused' ? t(l, 'The server refused {name}: {reason}', { name, reason: err.message })
@@ -356,23 +356,25 @@ export class ChatComposer extends LitElement {
   override render() {
     const mode = this.mode;
     const open = this.suggestions.length > 0;
+    const l = this.lang;
     return html`${this.renderFiles()}
       ${mode ? html`<div class="banner" part="composer-banner">
-        <span class="what">${mode.kind === 'edit' ? 'Editing your message' : `Replying to ${mode.m.nick ?? this.nameOf(mode.m.from)}: ${mode.m.body.slice(0, 120)}`}</span>
-        <button class="icon" aria-label="Cancel" title="Cancel" @click=${() => this.cancelMode()}>✕</button></div>` : nothing}
-      ${open ? html`<ul class="popup" role="listbox" id="mentions" aria-label="Mention someone">
+        <span class="what">${mode.kind === 'edit' ? t(l, 'Editing your message')
+          : t(l, 'Replying to {name}: {text}', { name: mode.m.nick ?? this.nameOf(mode.m.from), text: mode.m.body.slice(0, 120) })}</span>
+        <button class="icon" aria-label=${t(l, 'Cancel')} title=${t(l, 'Cancel')} @click=${() => this.cancelMode()}>✕</button></div>` : nothing}
+      ${open ? html`<ul class="popup" role="listbox" id="mentions" aria-label=${t(l, 'Mention someone')}>
         ${this.suggestions.map((n, i) => html`<li role="option" id=${`mention-${i}`} aria-selected=${i === this.active}
           @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.pickMention(n)}>${n}</li>`)}</ul>` : nothing}
-      ${this.emoji === 'open' || this.emoji === 'failed' ? html`<div class="popup emoji" role="dialog" aria-label="Choose an emoji" @keydown=${this.onPopupKey}>
-        ${this.emoji === 'failed' ? html`<p class="error" role="alert">The emoji picker could not be loaded.</p>`
-          : html`<cc-emoji-picker .dataSource=${this.dataSource} @emoji-click=${this.onEmoji}></cc-emoji-picker>`}</div>` : nothing}
+      ${this.emoji === 'open' || this.emoji === 'failed' ? html`<div class="popup emoji" role="dialog" aria-label=${t(l, 'Choose an emoji')} @keydown=${this.onPopupKey}>
+        ${this.emoji === 'failed' ? html`<p class="error" role="alert">${t(l, 'The emoji picker could not be loaded.')}</p>`
+          : html`<cc-emoji-picker .dataSource=${this.dataSource} .lang=${l} @emoji-click=${this.onEmoji}></cc-emoji-picker>`}</div>` : nothing}
       <form part="composer" @submit=${this.send}>
         ${this.renderAttach()}
-        <textarea aria-label="Message" rows="1" placeholder="Write a message…" @keydown=${this.onKeyDown} @input=${this.onInput} @paste=${this.onPaste}
+        <textarea aria-label=${t(l, 'Message')} rows="1" placeholder=${t(l, 'Write a message…')} @keydown=${this.onKeyDown} @input=${this.onInput} @paste=${this.onPaste}
           @click=${() => this.suggest()} aria-controls=${open ? 'mentions' : nothing} aria-activedescendant=${open ? `mention-${this.active}` : nothing}></textarea>
-        <button class="icon emoji-btn" type="button" aria-label="Emoji" title="Emoji" aria-expanded=${this.emoji === 'open'}
+        <button class="icon emoji-btn" type="button" aria-label=${t(l, 'Emoji')} title=${t(l, 'Emoji')} aria-expanded=${this.emoji === 'open'}
           ?disabled=${this.emoji === 'loading'} @click=${() => this.toggleEmoji()}>😊</button>
-        <button class="btn primary" type="submit">Send</button>
+        <button class="btn primary" type="submit">${t(l, 'Send')}</button>
       </form>`;
   }
 

@@ -3,10 +3,13 @@
 import { css, html, nothing } from 'lit';
 import type { RoomState } from '../../core/rooms.js';
 import type { Session } from '../../core/session.js';
+import { t } from '../i18n.js';
 import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
 
-const SHOW_TEXT: Record<string, string> = { chat: 'online', available: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
+/** How a presence reads ("online", "away", …). */
+export const showText = (show: string, l: string) => show === 'away' || show === 'xa' ? t(l, 'away') : show === 'dnd' ? t(l, 'busy')
+  : show === 'offline' ? t(l, 'offline') : t(l, 'online');
 
 export interface HeaderContext {
   session: Session;
@@ -22,16 +25,17 @@ export interface HeaderContext {
 
 export function renderHeader(c: HeaderContext) {
   const name = c.room?.name ?? c.session.contacts.name(c.jid);
+  const l = c.lang;
   return html`
     <header part="header">
-      ${c.showBack ? html`<button class="icon" aria-label="Back" @click=${c.back}>←</button>` : nothing}
+      ${c.showBack ? html`<button class="icon" aria-label=${t(l, 'Back')} @click=${c.back}>←</button>` : nothing}
       ${avatar(name, c.jid, 36, c.room ? undefined : c.session.avatars.$urls.get()[c.jid])}
       <div class="who">
         <span class="name">${name}</span>
-        <span class="sub muted">${c.room ? roomLine(c.room) : presence(c)}</span>
+        <span class="sub muted">${c.room ? roomLine(c.room, l) : presence(c)}</span>
       </div>
       <slot name="actions"></slot>
-      ${c.room ? html`<button class="icon" aria-label="Occupants" aria-expanded=${c.occupantsOpen} @click=${c.toggleOccupants}>👥</button>` : nothing}
+      ${c.room ? html`<button class="icon" aria-label=${t(l, 'Occupants')} aria-expanded=${c.occupantsOpen} @click=${c.toggleOccupants}>👥</button>` : nothing}
     </header>
     ${c.room && c.occupantsOpen ? roomPanel(c, c.room) : nothing}`;
 }
@@ -39,40 +43,47 @@ export function renderHeader(c: HeaderContext) {
 function presence(c: HeaderContext) {
   const p = c.session.$presence.get()[c.jid];
   const show = p?.show ?? 'offline';
-  const text = show === 'offline' && p?.lastSeen ? `last seen ${ago(p.lastSeen, c.lang)}` : SHOW_TEXT[show];
+  const text = show === 'offline' && p?.lastSeen ? t(c.lang, 'last seen {when}', { when: ago(p.lastSeen, c.lang) }) : showText(show, c.lang);
   return html`<span class="dot" data-show=${show} aria-hidden="true"></span><span class="presence">${text}${p?.status ? ` — ${p.status}` : ''}</span>`;
 }
 
-function roomLine(room: RoomState) {
-  const count = Object.keys(room.occupants).length;
-  return html`<span class="subject">${room.subject || (room.joined ? `${count} in the room` : 'Joining…')}</span>`;
+function roomLine(room: RoomState, l: string) {
+  const n = Object.keys(room.occupants).length;
+  return html`<span class="subject">${room.subject || (room.joined ? t(l, '{n} in the room', { n }) : t(l, 'Joining…'))}</span>`;
 }
 
 function roomPanel(c: HeaderContext, room: RoomState) {
   const list = Object.values(room.occupants).sort((a, b) => a.nick.localeCompare(b.nick));
+  const l = c.lang;
   return html`<div class="roomtools">
-      <button class="btn" @click=${() => c.roomAction('subject')}>Change subject</button>
-      <button class="btn" @click=${() => c.roomAction('invite')}>Invite</button>
-      <button class="btn" @click=${() => c.roomAction('leave')}>Leave room</button>
+      <button class="btn" @click=${() => c.roomAction('subject')}>${t(l, 'Change subject')}</button>
+      <button class="btn" @click=${() => c.roomAction('invite')}>${t(l, 'Invite')}</button>
+      <button class="btn" @click=${() => c.roomAction('leave')}>${t(l, 'Leave room')}</button>
     </div>
-    <section class="occupants" aria-label="Occupants list">
+    <section class="occupants" aria-label=${t(l, 'Occupants list')}>
       <ul>${list.map((o) => html`<li>${avatar(o.nick, `${room.jid}/${o.nick}`, 24)}<span>${o.nick}</span>
-        <span class="muted">${o.role}${o.affiliation !== 'none' ? ` · ${o.affiliation}` : ''}</span></li>`)}</ul>
+        <span class="muted">${roleText(o.role, l)}${o.affiliation !== 'none' ? ` · ${affiliationText(o.affiliation, l)}` : ''}</span></li>`)}</ul>
     </section>`;
 }
 
 /** Room tools (they ask with the browser's prompt for now). */
-export async function roomAction(s: Session, room: string, kind: 'subject' | 'invite' | 'leave', left: () => void) {
+export async function roomAction(s: Session, room: string, kind: 'subject' | 'invite' | 'leave', l: string, left: () => void) {
   if (kind === 'leave') {
     await s.rooms.leave(room);
     left();
     return;
   }
-  const value = prompt(kind === 'subject' ? 'New subject' : 'Invite (address, e.g. name@example.com)')?.trim();
+  const value = prompt(kind === 'subject' ? t(l, 'New subject') : t(l, 'Invite (address, e.g. name@example.com)'))?.trim();
   if (!value) return;
   if (kind === 'subject') await s.rooms.setSubject(room, value);
   else await s.rooms.invite(room, value);
 }
+
+// XEP-0045 roles and affiliations, as people call them.
+const roleText = (r: string, l: string) => r === 'moderator' ? t(l, 'moderator') : r === 'participant' ? t(l, 'participant')
+  : r === 'visitor' ? t(l, 'visitor') : r;
+const affiliationText = (a: string, l: string) => a === 'owner' ? t(l, 'owner') : a === 'admin' ? t(l, 'admin')
+  : a === 'member' ? t(l, 'member') : a === 'outcast' ? t(l, 'banned') : a;
 
 export const headerStyles = css`
   header { display: flex; align-items: center; gap: var(--cc-space); padding: var(--cc-space) calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); min-height: 56px; }

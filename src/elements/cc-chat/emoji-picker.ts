@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { define } from '../define.js';
+import { t } from '../i18n.js';
 
 export const emojiData = new URL('../../../node_modules/emoji-picker-element-data/en/emojibase/data.json', import.meta.url).href;
 
@@ -17,10 +18,10 @@ interface Emoji {
 }
 
 /** Emojibase groups, without 2 (skin-tone components, not emoji to send). */
-const GROUPS: readonly [number, string, string][] = [
-  [0, '😀', 'Smileys and emotion'], [1, '👋', 'People and body'], [3, '🐱', 'Animals and nature'],
-  [4, '🍎', 'Food and drink'], [5, '✈️', 'Travel and places'], [6, '⚽', 'Activities'], [7, '💡', 'Objects'],
-  [8, '❤️', 'Symbols'], [9, '🏁', 'Flags'],
+const groups = (l: string): readonly [number, string, string][] => [
+  [0, '😀', t(l, 'Smileys and emotion')], [1, '👋', t(l, 'People and body')], [3, '🐱', t(l, 'Animals and nature')],
+  [4, '🍎', t(l, 'Food and drink')], [5, '✈️', t(l, 'Travel and places')], [6, '⚽', t(l, 'Activities')], [7, '💡', t(l, 'Objects')],
+  [8, '❤️', t(l, 'Symbols')], [9, '🏁', t(l, 'Flags')],
 ];
 const COLUMNS = 8;
 const loaded = new Map<string, Promise<Emoji[]>>();
@@ -57,6 +58,8 @@ export class CcEmojiPicker extends LitElement {
 
   /** URL of the Emojibase JSON data. */
   @property({ attribute: false }) dataSource = emojiData;
+  /** UI language (the emoji names stay English: the data set is the English one). */
+  @property({ attribute: false }) override lang = '';
   @state() private all: Emoji[] = [];
   @state() private query = '';
   @state() private group = 0;
@@ -96,17 +99,18 @@ export class CcEmojiPicker extends LitElement {
   };
 
   override render() {
-    if (this.failed) return html`<p role="alert">The emoji could not be loaded.</p>`;
+    const l = this.lang;
+    if (this.failed) return html`<p role="alert">${t(l, 'The emoji could not be loaded.')}</p>`;
     const list = this.shown();
     return html`
-      <input role="combobox" aria-label="Search emoji" aria-expanded="true" aria-controls="grid" aria-autocomplete="list"
-        placeholder="Search" .value=${this.query} @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; }}>
-      ${this.query ? nothing : html`<div class="tabs" role="tablist" aria-label="Emoji groups">
-        ${GROUPS.map(([g, icon, name]) => html`<button role="tab" aria-selected=${g === this.group} aria-label=${name} title=${name}
+      <input role="combobox" aria-label=${t(l, 'Search emoji')} aria-expanded="true" aria-controls="grid" aria-autocomplete="list"
+        placeholder=${t(l, 'Search')} .value=${this.query} @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; }}>
+      ${this.query ? nothing : html`<div class="tabs" role="tablist" aria-label=${t(l, 'Emoji groups')}>
+        ${groups(l).map(([g, icon, name]) => html`<button role="tab" aria-selected=${g === this.group} aria-label=${name} title=${name}
           @click=${() => { this.group = g; }}>${icon}</button>`)}</div>`}
-      <div class="grid" id="grid" role="listbox" aria-label="Emoji" @keydown=${this.onGridKey}>
-        ${this.all.length === 0 ? html`<span class="none" role="status">Loading…</span>`
-          : list.length === 0 ? html`<span class="none" role="status">No emoji found</span>`
+      <div class="grid" id="grid" role="listbox" aria-label=${t(l, 'Emoji')} @keydown=${this.onGridKey}>
+        ${this.all.length === 0 ? html`<span class="none" role="status">${t(l, 'Loading…')}</span>`
+          : list.length === 0 ? html`<span class="none" role="status">${t(l, 'No emoji found')}</span>`
           : list.map((e) => html`<button role="option" aria-selected="false" aria-label="${e.emoji}, ${e.annotation}" title=${e.annotation}
               @click=${() => this.pick(e.emoji)}>${e.emoji}</button>`)}
       </div>`;

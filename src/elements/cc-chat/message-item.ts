@@ -4,13 +4,13 @@
 import { css, html, nothing } from 'lit';
 import type { ChatMessage, Status } from '../../core/protocol/message.js';
 import type { ReactionCount } from '../../core/stores/apply-action.js';
+import { t } from '../i18n.js';
 import { sameDay, timeOf } from '../ui/format.js';
 import { attachmentStyles, renderAttachment } from './attachment.js';
 import { styledText, styledTextStyles } from './styled-text.js';
 
-const STATUS_TEXT: Record<Status, string> = {
-  pending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent', received: '',
-};
+const statusText = (s: Status, l: string) => s === 'pending' ? t(l, 'Sending…') : s === 'sent' ? t(l, 'Sent')
+  : s === 'delivered' ? t(l, 'Delivered') : s === 'read' ? t(l, 'Read') : s === 'failed' ? t(l, 'Not sent') : '';
 
 /** Longer texts show their beginning and a `Show more` button, so one message cannot flood the log. */
 export const LONG_TEXT = 3000;
@@ -60,7 +60,8 @@ export interface MessageContext {
 }
 
 export function renderMessage(m: ChatMessage, c: MessageContext) {
-  const status = m.direction === 'out' ? (m.status === 'failed' && m.error) || STATUS_TEXT[m.status] : '';
+  const l = c.lang;
+  const status = m.direction === 'out' ? (m.status === 'failed' && m.error) || statusText(m.status, l) : '';
   const deleted = m.retracted;
   const long = !c.expanded && m.body.length > LONG_TEXT;
   const classes = `msg ${m.direction} ${m.status}${c.mentioned ? ' mention' : ''}${c.flash ? ' flash' : ''}${deleted ? ' deleted' : ''}`;
@@ -69,15 +70,15 @@ export function renderMessage(m: ChatMessage, c: MessageContext) {
     <div class=${classes} part="message" data-status=${m.status} data-key=${m.key} tabindex="-1"
       @keydown=${(e: KeyboardEvent) => c.on.key(e, m)} @animationend=${c.on.flashed}>
       ${m.reply && !deleted ? renderQuote(m, c) : nothing}
-      ${m.attachment && !deleted ? renderAttachment(m.attachment, c.lang) : nothing}
+      ${m.attachment && !deleted ? renderAttachment(m.attachment, l) : nothing}
       ${deleted ? html`<span class="body deleted">${deletedText(m, c)}</span>`
         : m.attachment?.url === m.body.trim() ? nothing
         : html`<span class="body" dir="auto">${styledText(long ? `${m.body.slice(0, LONG_TEXT)}…` : m.body)}</span>`}
-      ${long ? html`<button class="link" @click=${() => c.on.expand(m)}>Show more</button>` : nothing}
-      ${c.mentioned ? html`<span class="sr-only">Mentions you.</span>` : nothing}
-      <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, c.lang)}</time>${m.edited && !deleted ? html` · <span class="edited" title=${`Edited ${timeOf(m.edited, c.lang)}`}>edited</span>` : nothing}${status ? html` · <span class="state">${m.status === 'pending' ? html`<span aria-hidden="true">🕓 </span>` : nothing}${status}</span>` : nothing}</span>
+      ${long ? html`<button class="link" @click=${() => c.on.expand(m)}>${t(l, 'Show more')}</button>` : nothing}
+      ${c.mentioned ? html`<span class="sr-only">${t(l, 'Mentions you.')}</span>` : nothing}
+      <span class="meta"><time datetime=${new Date(m.timestamp).toISOString()}>${timeOf(m.timestamp, l)}</time>${m.edited && !deleted ? html` · <span class="edited" title=${t(l, 'Edited {time}', { time: timeOf(m.edited, l) })}>${t(l, 'edited')}</span>` : nothing}${status ? html` · <span class="state">${m.status === 'pending' ? html`<span aria-hidden="true">🕓 </span>` : nothing}${status}</span>` : nothing}</span>
       ${m.status === 'failed' && m.direction === 'out'
-        ? html`<button class="btn retry" @click=${() => c.on.retry(m)}>Retry</button>` : nothing}
+        ? html`<button class="btn retry" @click=${() => c.on.retry(m)}>${t(l, 'Retry')}</button>` : nothing}
       ${c.reactions.length ? renderReactions(m, c) : nothing}
       ${deleted ? nothing : renderActions(m, c)}
       ${c.picker ?? nothing}
@@ -87,15 +88,17 @@ export function renderMessage(m: ChatMessage, c: MessageContext) {
 
 function deletedText(m: ChatMessage, c: MessageContext): string {
   const r = m.retracted!;
-  if (!r.moderated) return 'message deleted';
-  return `message deleted by ${r.by ? c.nameOf(r.by) : 'a moderator'}${r.reason ? `: ${r.reason}` : ''}`;
+  const l = c.lang;
+  if (!r.moderated) return t(l, 'message deleted');
+  const by = r.by ? t(l, 'message deleted by {name}', { name: c.nameOf(r.by) }) : t(l, 'message deleted by a moderator');
+  return r.reason ? `${by}: ${r.reason}` : by;
 }
 
 function renderQuote(m: ChatMessage, c: MessageContext) {
   const target = c.replied;
   const who = target ? (target.nick ?? c.nameOf(target.from)) : m.reply!.to ? c.nameOf(m.reply!.to) : '';
-  const text = target ? (target.retracted ? 'message deleted' : target.body) : (m.reply!.quote ?? 'an earlier message');
-  return html`<button class="quote" title="Show the quoted message" @click=${() => c.on.jump(m)}>
+  const text = target ? (target.retracted ? t(c.lang, 'message deleted') : target.body) : (m.reply!.quote ?? t(c.lang, 'an earlier message'));
+  return html`<button class="quote" title=${t(c.lang, 'Show the quoted message')} @click=${() => c.on.jump(m)}>
     <span class="qwho">${who}</span><span class="qtext" dir="auto">${text.length > 140 ? `${text.slice(0, 140)}…` : text}</span></button>`;
 }
 
@@ -108,13 +111,14 @@ function renderReactions(m: ChatMessage, c: MessageContext) {
 }
 
 function renderActions(m: ChatMessage, c: MessageContext) {
-  const b = (kind: MessageAction, label: string, icon: string) => html`<button class="icon" aria-label=${label} title=${label}
+  const l = c.lang;
+  const b = (kind: MessageAction, label: string, icon: string) => html`<button class="icon" data-act=${kind} aria-label=${label} title=${label}
     @click=${(e: Event) => c.on.action(kind, m, e)}>${icon}</button>`;
-  return html`<div class="actions" role="toolbar" aria-label="Message actions">
-    ${c.canRespond ? b('react', 'React', '☺') : nothing}
-    ${c.canRespond ? b('reply', 'Reply', '↩') : nothing}
-    ${c.canEdit ? b('edit', 'Edit', '✎') : nothing}
-    ${c.canDelete ? b('delete', 'Delete', '🗑') : nothing}
+  return html`<div class="actions" role="toolbar" aria-label=${t(l, 'Message actions')}>
+    ${c.canRespond ? b('react', t(l, 'React'), '☺') : nothing}
+    ${c.canRespond ? b('reply', t(l, 'Reply'), '↩') : nothing}
+    ${c.canEdit ? b('edit', t(l, 'Edit'), '✎') : nothing}
+    ${c.canDelete ? b('delete', t(l, 'Delete'), '🗑') : nothing}
   </div>`;
 }
 

@@ -5,11 +5,13 @@ import type { Conversation } from '../../core/conversation.js';
 import { canDelete, moderate, retract, toggleReaction } from '../../core/message-actions.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
+import { t } from '../i18n.js';
 import type { MessageAction } from './message-item.js';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
 export interface ReactionPopup {
+  lang: string;
   /** The full picker, once its chunk has loaded (its data source), or null for the quick choices. */
   dataSource: string | null;
   pick(emoji: string): void;
@@ -23,15 +25,17 @@ export function renderReactionPopup(p: ReactionPopup) {
     e.stopPropagation();
     p.close();
   };
-  return html`<div class="react-popup" role="dialog" aria-label="Reactions" @keydown=${onKey}>
+  const l = p.lang;
+  return html`<div class="react-popup" role="dialog" aria-label=${t(l, 'Reactions')} @keydown=${onKey}>
     ${p.dataSource
-      ? html`<cc-emoji-picker .dataSource=${p.dataSource} @emoji-click=${(e: CustomEvent<{ unicode?: string }>) => e.detail.unicode && p.pick(e.detail.unicode)}></cc-emoji-picker>`
+      ? html`<cc-emoji-picker .dataSource=${p.dataSource} .lang=${l} @emoji-click=${(e: CustomEvent<{ unicode?: string }>) => e.detail.unicode && p.pick(e.detail.unicode)}></cc-emoji-picker>`
       : html`${QUICK_REACTIONS.map((e) => html`<button class="icon" aria-label=${e} @click=${() => p.pick(e)}>${e}</button>`)}
-        <button class="icon" aria-label="More emoji" title="More emoji" @click=${p.more}>＋</button>`}
+        <button class="icon" aria-label=${t(l, 'More emoji')} title=${t(l, 'More emoji')} @click=${p.more}>＋</button>`}
   </div>`;
 }
 
 export interface DeleteDialog {
+  lang: string;
   m: ChatMessage | null;
   /** Deleting someone else's message as a room moderator. */
   moderating: boolean;
@@ -46,14 +50,15 @@ export function renderDeleteDialog(d: DeleteDialog) {
     const reason = (e.currentTarget as HTMLFormElement).querySelector('input')?.value.trim() ?? '';
     d.confirm(reason);
   };
+  const l = d.lang;
   return html`<dialog class="confirm" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
     ${d.m ? html`<form @submit=${submit}>
-      <h2 id="confirm-title">${d.moderating ? 'Delete this message for everyone in the room?' : 'Delete this message for everyone?'}</h2>
-      <p class="muted">Clients that do not support deleting may keep showing it.</p>
-      ${d.moderating ? html`<label>Reason (optional) <input type="text" maxlength="200"></label>` : nothing}
+      <h2 id="confirm-title">${d.moderating ? t(l, 'Delete this message for everyone in the room?') : t(l, 'Delete this message for everyone?')}</h2>
+      <p class="muted">${t(l, 'Clients that do not support deleting may keep showing it.')}</p>
+      ${d.moderating ? html`<label>${t(l, 'Reason (optional)')} <input type="text" maxlength="200"></label>` : nothing}
       ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
-      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>Cancel</button>
-        <button class="btn primary" type="submit">Confirm</button></div>
+      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>${t(l, 'Cancel')}</button>
+        <button class="btn primary" type="submit">${t(l, 'Confirm')}</button></div>
     </form>` : nothing}
   </dialog>`;
 }
@@ -62,6 +67,7 @@ export interface ActionsHost extends ReactiveControllerHost, HTMLElement {
   readonly session?: Session;
   readonly conversation?: Conversation;
   readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly lang: string;
   startReply(m: ChatMessage): void;
   startEdit(m: ChatMessage): void;
   focusMessage(key: string, inner?: string): Promise<void>;
@@ -108,6 +114,7 @@ export class MessageActions implements ReactiveController {
     const { session, conversation } = this.host;
     if (r?.key !== m.key || !session || !conversation) return null;
     return renderReactionPopup({
+      lang: this.host.lang,
       dataSource: r.dataSource,
       pick: (emoji) => {
         toggleReaction(session, conversation, m, emoji);
@@ -121,7 +128,7 @@ export class MessageActions implements ReactiveController {
   private closeReactions(m: ChatMessage) {
     this.reacting = null;
     this.host.requestUpdate();
-    void this.host.focusMessage(m.key, '[aria-label="React"]');
+    void this.host.focusMessage(m.key, '[data-act="react"]');
   }
 
   private async moreReactions() {
@@ -130,13 +137,14 @@ export class MessageActions implements ReactiveController {
       if (this.reacting) this.reacting = { ...this.reacting, dataSource: emojiData };
       this.host.requestUpdate();
     } catch {
-      this.host.showNotice('The emoji picker could not be loaded.');
+      this.host.showNotice(t(this.host.lang, 'The emoji picker could not be loaded.'));
     }
   }
 
   dialog() {
     const d = this.deleting;
     return renderDeleteDialog({
+      lang: this.host.lang,
       m: d?.m ?? null, moderating: d?.m.direction === 'in', error: d?.error ?? '',
       confirm: (reason) => void this.confirmDelete(reason),
       cancel: () => {

@@ -7,8 +7,7 @@ import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
 import { sharedStyles } from './shared-styles.js';
 import { t } from '../i18n.js';
-
-const SHOW: Record<string, string> = { available: 'online', chat: 'online', away: 'away', xa: 'away', dnd: 'busy', offline: 'offline' };
+import { showText } from './conversation-header.js';
 
 export class ProfileCard extends LitElement {
   static override styles = [sharedStyles, css`
@@ -89,7 +88,7 @@ export class ProfileCard extends LitElement {
     return html`<div class="card" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
       <div class="who">${avatar(name, this.jid, 64, s.avatars.$urls.get()[this.jid])}
         <div><h2>${name}</h2><div class="jid">${this.jid}</div></div></div>
-      <div>${t(l, SHOW[show]!)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>
+      <div>${showText(show, l)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>
       ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name })}</div>` : nothing}
       ${this.reporting ? html`<form @submit=${this.report} aria-label=${t(l, 'Report {name}', { name })}>
           <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>

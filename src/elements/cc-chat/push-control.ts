@@ -8,14 +8,18 @@ import {
 } from '../../core/push.js';
 import type { CcCall } from '../cc-call/cc-call.js';
 import { define } from '../define.js';
+import { t, uiLang } from '../i18n.js';
 
-const TEXT: Record<PushState['status'], string> = {
-  unsupported: '',
-  denied: '',
-  off: '',
-  on: 'Notifications are on',
-  error: '',
-};
+/** The status line; the core's messages are English, so the ones known by state are said here. */
+function statusText(p: PushState, l: string): string {
+  if (p.busy) return p.status === 'on' ? t(l, 'Turning notifications off…') : t(l, 'Turning notifications on…');
+  if (p.status === 'on') return t(l, 'Notifications are on');
+  if (p.status === 'denied') return t(l, 'Notifications are blocked for this site in the browser settings.');
+  if (p.status === 'unsupported') {
+    return window.isSecureContext ? t(l, 'This browser cannot receive notifications from websites.') : t(l, 'Notifications need a secure (https) page.');
+  }
+  return p.message ?? '';
+}
 
 /**
  * Web push on/off for the session's account.
@@ -46,6 +50,8 @@ export class CcPushControl extends LitElement {
   @property({ attribute: false }) subscribeTimeout?: number;
   /** cc-chat's `push-privacy`: the bridge is asked to leave message text out. */
   @property({ type: Boolean }) privacy = false;
+  /** UI language (from cc-chat; standalone, the page's). */
+  @property({ attribute: false }) override lang = '';
 
   @state() private push?: PushState;
   private off?: () => void;
@@ -93,16 +99,17 @@ export class CcPushControl extends LitElement {
 
   override render() {
     if (!this.vapidKey) return nothing;
+    const l = this.lang || uiLang(this);
     if (!this.pushService) {
-      return html`<span class="status" data-status="error" role="status" part="status">Notifications need the push-service attribute (the push bridge's address)</span>`;
+      return html`<span class="status" data-status="error" role="status" part="status">${t(l, 'Notifications need the push-service attribute (the push bridge\'s address)')}</span>`;
     }
     const p = this.push ?? (this.session ? pushState(this.session).get() : { status: 'off' as const });
     const on = p.status === 'on';
     const blocked = p.status === 'unsupported' || p.status === 'denied';
-    const text = p.busy ? (on ? 'Turning notifications off…' : 'Turning notifications on…') : (p.message ?? TEXT[p.status]);
+    const text = statusText(p, l);
     return html`
       ${blocked ? nothing : html`<button type="button" part="button" ?disabled=${p.busy || !this.session}
-        @click=${this.onClick}>${on ? 'Disable notifications' : 'Enable notifications'}</button>`}
+        @click=${this.onClick}>${on ? t(l, 'Disable notifications') : t(l, 'Enable notifications')}</button>`}
       <span class="status" part="status" role="status" data-status=${p.status}>${text}</span>`;
   }
 }

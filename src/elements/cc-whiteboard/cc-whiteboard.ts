@@ -12,18 +12,18 @@ import { RoomTransport } from '../../whiteboard/room-transport.js';
 import { BoardSync, type SyncState } from '../../whiteboard/sync.js';
 import type { BoardElement, NewElement, Point, Rect, Tool } from '../../whiteboard/types.js';
 import { CcElement } from '../base.js';
+import { t } from '../i18n.js';
 import { whiteboardStyles } from './styles.js';
 import { ICONS } from './icons.js';
 
-const TOOLS: { tool: Tool; label: string; key: string }[] = [
-  { tool: 'select', label: 'Select', key: 'v' },
-  { tool: 'pen', label: 'Pen', key: 'p' },
-  { tool: 'rectangle', label: 'Rectangle', key: 'r' },
-  { tool: 'ellipse', label: 'Ellipse', key: 'o' },
-  { tool: 'arrow', label: 'Arrow', key: 'a' },
-  { tool: 'text', label: 'Text', key: 't' },
-  { tool: 'eraser', label: 'Eraser', key: 'e' },
+const TOOLS: { tool: Tool; key: string }[] = [
+  { tool: 'select', key: 'v' }, { tool: 'pen', key: 'p' }, { tool: 'rectangle', key: 'r' }, { tool: 'ellipse', key: 'o' },
+  { tool: 'arrow', key: 'a' }, { tool: 'text', key: 't' }, { tool: 'eraser', key: 'e' },
 ];
+const toolLabel = (tool: Tool, l: string) => ({
+  select: () => t(l, 'Select'), pen: () => t(l, 'Pen'), rectangle: () => t(l, 'Rectangle'), ellipse: () => t(l, 'Ellipse'),
+  arrow: () => t(l, 'Arrow'), text: () => t(l, 'Text'), eraser: () => t(l, 'Eraser'),
+})[tool]();
 const CURSOR_COLORS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const HANDLE = 8; // screen px
 const GRID = 24; // world units
@@ -661,8 +661,8 @@ export class CcWhiteboard extends CcElement {
       this.selection = new Set();
       this.exportOpen = false;
     } else if (!mod && !e.altKey) {
-      const t = TOOLS.find((x) => x.key === e.key.toLowerCase());
-      if (t) this.setTool(t.tool);
+      const hit = TOOLS.find((x) => x.key === e.key.toLowerCase());
+      if (hit) this.setTool(hit.tool);
     }
     this.requestFrame();
   };
@@ -763,23 +763,24 @@ export class CcWhiteboard extends CcElement {
     const err = this.renderError();
     if (this.connectionState === 'error' && !this.model) return err;
     const model = this.model;
-    const count = model?.elements.size ?? 0;
+    const n = model?.elements.size ?? 0;
+    const l = this.language;
     return html`
       <div class="board ${this.grid ? 'grid' : ''} ${this.readonly ? 'readonly' : ''}" part="board" data-tool=${this.tool}
         @keydown=${this.onKeyDown} @dragover=${this.onDragOver} @drop=${this.onDrop}>
         <canvas class="scene" aria-hidden="true"></canvas>
-        <canvas class="overlay" tabindex="0" role="img" aria-label=${`Whiteboard, ${count} ${count === 1 ? 'element' : 'elements'}`}
+        <canvas class="overlay" tabindex="0" role="img" aria-label=${n === 1 ? t(l, 'Whiteboard, {n} element', { n }) : t(l, 'Whiteboard, {n} elements', { n })}
           @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp}
           @pointercancel=${this.onPointerUp} @wheel=${this.onWheel} @dblclick=${this.onDblClick}
           @contextmenu=${(e: Event) => e.preventDefault()}></canvas>
-        ${this.editing ? html`<textarea class="text-editor" aria-label="Text" spellcheck="false"
+        ${this.editing ? html`<textarea class="text-editor" aria-label=${t(l, 'Text')} spellcheck="false"
           @input=${() => this.placeEditor()} @keydown=${this.onEditorKey} @blur=${() => this.commitText()}></textarea>` : nothing}
         ${this.readonly ? nothing : this.renderToolbar()}
         ${!this.readonly && this.tool === 'select' && this.selection.size ? this.renderSelectionActions() : nothing}
-        <div class="zoom" part="zoom" role="group" aria-label="Zoom">
-          <button aria-label="Zoom out" title="Zoom out" @click=${() => this.zoomBy(1 / 1.25)}>${ICONS.minus}</button>
-          <button aria-label="Reset zoom" title="Reset zoom" @click=${() => this.resetZoom()}><output>${this.zoomPct}%</output></button>
-          <button aria-label="Zoom in" title="Zoom in" @click=${() => this.zoomBy(1.25)}>${ICONS.plus}</button>
+        <div class="zoom" part="zoom" role="group" aria-label=${t(l, 'Zoom')}>
+          <button aria-label=${t(l, 'Zoom out')} title=${t(l, 'Zoom out')} @click=${() => this.zoomBy(1 / 1.25)}>${ICONS.minus}</button>
+          <button aria-label=${t(l, 'Reset zoom')} title=${t(l, 'Reset zoom')} @click=${() => this.resetZoom()}><output>${this.zoomPct}%</output></button>
+          <button aria-label=${t(l, 'Zoom in')} title=${t(l, 'Zoom in')} @click=${() => this.zoomBy(1.25)}>${ICONS.plus}</button>
         </div>
         ${this.renderStatus()}
         ${err}
@@ -794,23 +795,24 @@ export class CcWhiteboard extends CcElement {
 
   private renderToolbar(): TemplateResult {
     const model = this.model;
-    return html`<div class="toolbar" part="toolbar" role="toolbar" aria-label="Whiteboard tools">
-      ${TOOLS.map((t) => html`<button aria-label=${t.label} title=${`${t.label} (${t.key.toUpperCase()})`}
-        aria-pressed=${this.tool === t.tool} @click=${() => this.setTool(t.tool)}>${ICONS[t.tool]}</button>`)}
+    const l = this.language;
+    return html`<div class="toolbar" part="toolbar" role="toolbar" aria-label=${t(l, 'Whiteboard tools')}>
+      ${TOOLS.map((x) => html`<button aria-label=${toolLabel(x.tool, l)} title=${`${toolLabel(x.tool, l)} (${x.key.toUpperCase()})`}
+        aria-pressed=${this.tool === x.tool} @click=${() => this.setTool(x.tool)}>${ICONS[x.tool]}</button>`)}
       <span class="sep"></span>
-      <input type="color" aria-label="Colour" title="Colour" .value=${this.color}
+      <input type="color" aria-label=${t(l, 'Colour')} title=${t(l, 'Colour')} .value=${this.color}
         @input=${(e: Event) => { this.color = (e.target as HTMLInputElement).value; this.recolorSelection(); }}>
-      <input type="range" aria-label="Stroke width" title="Stroke width" min="1" max="24" .value=${String(this.strokeWidth)}
+      <input type="range" aria-label=${t(l, 'Stroke width')} title=${t(l, 'Stroke width')} min="1" max="24" .value=${String(this.strokeWidth)}
         @input=${(e: Event) => { this.strokeWidth = Number((e.target as HTMLInputElement).value); }}>
       <span class="sep"></span>
-      <button aria-label="Undo" title="Undo (Ctrl+Z)" ?disabled=${!model?.canUndo} @click=${() => this.undo()}>${ICONS.undo}</button>
-      <button aria-label="Redo" title="Redo (Ctrl+Shift+Z)" ?disabled=${!model?.canRedo} @click=${() => this.redo()}>${ICONS.redo}</button>
+      <button aria-label=${t(l, 'Undo')} title=${`${t(l, 'Undo')} (Ctrl+Z)`} ?disabled=${!model?.canUndo} @click=${() => this.undo()}>${ICONS.undo}</button>
+      <button aria-label=${t(l, 'Redo')} title=${`${t(l, 'Redo')} (Ctrl+Shift+Z)`} ?disabled=${!model?.canRedo} @click=${() => this.redo()}>${ICONS.redo}</button>
       <span class="export">
-        <button aria-label="Export" title="Export" aria-haspopup="menu" aria-expanded=${this.exportOpen}
+        <button aria-label=${t(l, 'Export')} title=${t(l, 'Export')} aria-haspopup="menu" aria-expanded=${this.exportOpen}
           @click=${() => { this.exportOpen = !this.exportOpen; }}>${ICONS.export}</button>
         ${this.exportOpen ? html`<div class="menu" role="menu">
-          <button role="menuitem" @click=${() => this.download('png')}>Download PNG</button>
-          <button role="menuitem" @click=${() => this.download('svg')}>Download SVG</button>
+          <button role="menuitem" @click=${() => this.download('png')}>${t(l, 'Download PNG')}</button>
+          <button role="menuitem" @click=${() => this.download('svg')}>${t(l, 'Download SVG')}</button>
         </div>` : nothing}
       </span>
     </div>`;
@@ -823,19 +825,21 @@ export class CcWhiteboard extends CcElement {
   }
 
   private renderSelectionActions() {
-    return html`<div class="actions" role="group" aria-label="Selection">
-      <button aria-label="Bring forward" title="Bring forward" @click=${() => this.model?.bringForward(this.selection)}>${ICONS.forward}</button>
-      <button aria-label="Send backward" title="Send backward" @click=${() => this.model?.sendBackward(this.selection)}>${ICONS.backward}</button>
-      <button aria-label="Delete" title="Delete" @click=${() => this.deleteSelection()}>${ICONS.trash}</button>
+    const l = this.language;
+    return html`<div class="actions" role="group" aria-label=${t(l, 'Selection')}>
+      <button aria-label=${t(l, 'Bring forward')} title=${t(l, 'Bring forward')} @click=${() => this.model?.bringForward(this.selection)}>${ICONS.forward}</button>
+      <button aria-label=${t(l, 'Send backward')} title=${t(l, 'Send backward')} @click=${() => this.model?.sendBackward(this.selection)}>${ICONS.backward}</button>
+      <button aria-label=${t(l, 'Delete')} title=${t(l, 'Delete')} @click=${() => this.deleteSelection()}>${ICONS.trash}</button>
     </div>`;
   }
 
   private renderStatus() {
     const conn = this.connectionState;
-    const text = conn === 'connecting' ? 'Connecting…'
-      : conn === 'offline' ? (this.sync?.hasUnsent ? 'Offline — your changes will be sent when reconnected' : 'Offline — reconnecting…')
-      : this.syncState === 'loading' ? 'Loading board…'
-      : this.syncState === 'connecting' ? 'Joining the room…' : '';
+    const l = this.language;
+    const text = conn === 'connecting' ? t(l, 'Connecting…')
+      : conn === 'offline' ? (this.sync?.hasUnsent ? t(l, 'Offline — your changes will be sent when reconnected') : t(l, 'Offline — reconnecting…'))
+      : this.syncState === 'loading' ? t(l, 'Loading board…')
+      : this.syncState === 'connecting' ? t(l, 'Joining the room…') : '';
     return html`<div class="status" part="status" role="status" ?hidden=${!text}>${text}</div>`;
   }
 

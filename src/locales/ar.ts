@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "غادر {who}",
   "{who} wants to add you as a contact": "يريد {who} إضافتك إلى جهات الاتصال",
   "“{value}” is not an address like name@example.com": "«{value}» ليس عنوانًا مثل name@example.com",
+  "Remove": "إزالة",
+  "Remove contact": "إزالة جهة الاتصال",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "هل تريد إزالة {name} من جهات اتصالك؟ لن يرى أحدكما حالة الآخر بعد الآن.",
+  "Status text": "نص الحالة",
 };
 
 export default strings;

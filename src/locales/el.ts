@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "{who} αποχώρησε",
   "{who} wants to add you as a contact": "{who} θέλει να σας προσθέσει στις επαφές",
   "“{value}” is not an address like name@example.com": "Το «{value}» δεν είναι διεύθυνση όπως name@example.com",
+  "Remove": "Αφαίρεση",
+  "Remove contact": "Αφαίρεση επαφής",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "Αφαίρεση του/της {name} από τις επαφές σας; Δεν θα βλέπετε πλέον ο ένας την κατάσταση του άλλου.",
+  "Status text": "Κείμενο κατάστασης",
 };
 
 export default strings;

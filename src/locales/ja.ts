@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "{who} が退出しました",
   "{who} wants to add you as a contact": "{who} があなたを連絡先に追加しようとしています",
   "“{value}” is not an address like name@example.com": "「{value}」は name@example.com のようなアドレスではありません",
+  "Remove": "削除",
+  "Remove contact": "連絡先を削除",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "{name} を連絡先から削除しますか？お互いのステータスが見えなくなります。",
+  "Status text": "ステータスのテキスト",
 };
 
 export default strings;

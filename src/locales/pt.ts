@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "{who} saiu",
   "{who} wants to add you as a contact": "{who} quer adicionar você como contato",
   "“{value}” is not an address like name@example.com": "“{value}” não é um endereço como name@example.com",
+  "Remove": "Remover",
+  "Remove contact": "Remover contacto",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "Remover {name} dos seus contactos? Deixarão de ver o estado um do outro.",
+  "Status text": "Texto de estado",
 };
 
 export default strings;

@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "{who} вышел(а) из комнаты",
   "{who} wants to add you as a contact": "{who} хочет добавить вас в контакты",
   "“{value}” is not an address like name@example.com": "«{value}» — не адрес вида name@example.com",
+  "Remove": "Удалить",
+  "Remove contact": "Удалить контакт",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "Удалить {name} из контактов? Вы больше не будете видеть статус друг друга.",
+  "Status text": "Текст статуса",
 };
 
 export default strings;

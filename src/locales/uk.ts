@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "{who} вийшов(-ла) з кімнати",
   "{who} wants to add you as a contact": "{who} хоче додати вас до контактів",
   "“{value}” is not an address like name@example.com": "«{value}» — не адреса на зразок name@example.com",
+  "Remove": "Видалити",
+  "Remove contact": "Видалити контакт",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "Видалити {name} з контактів? Ви більше не бачитимете статус одне одного.",
+  "Status text": "Текст статусу",
 };
 
 export default strings;

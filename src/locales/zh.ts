@@ -261,6 +261,10 @@ const strings: Catalog = {
   "{who} left": "{who} 已离开",
   "{who} wants to add you as a contact": "{who} 想添加你为联系人",
   "“{value}” is not an address like name@example.com": "“{value}”不是类似 name@example.com 的地址",
+  "Remove": "移除",
+  "Remove contact": "移除联系人",
+  "Remove {name} from your contacts? You will no longer see each other’s status.": "要从联系人中移除 {name} 吗？你们将不再看到彼此的状态。",
+  "Status text": "状态文字",
 };
 
 export default strings;

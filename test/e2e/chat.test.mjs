@@ -1,7 +1,7 @@
 // Two users in two isolated browser contexts, through the built dist/cc.js, against real Prosody.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { befriend, launchBrowser, newAccount, pageUrl, shownBodies, stack, startStaticServer, unique } from '../support/e2e.mjs';
+import { befriend, chatOnline, launchBrowser, newAccount, pageUrl, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -68,7 +68,14 @@ describe('cc-chat between two browser contexts', () => {
     await b.page.reload();
     await b.page.getByText(sent.at(-1)).waitFor();
     assert.deepEqual(await bodies(b.page), sent);
-    await Promise.all([a.ctx.close(), b.ctx.close()]);
+    // A reload may show them from this browser's cache and the resumed stream; a new browser (no
+    // cache, no stream to resume) has only the archive. Once online they show once each, and stay so.
+    const fresh = await openChat(bob, alice);
+    await until(async () => JSON.stringify(await bodies(fresh.page)) === JSON.stringify(sent), 'the archive’s messages in a new browser');
+    await chatOnline(fresh.page);
+    assert.deepEqual(await bodies(fresh.page), sent);
+    assert.deepEqual(fresh.errors, []);
+    await Promise.all([a.ctx.close(), b.ctx.close(), fresh.ctx.close()]);
   });
 
   it('a page with only dist/cc.js and attributes logs in and shows the conversation', async () => {

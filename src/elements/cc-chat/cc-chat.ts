@@ -50,6 +50,7 @@ const WIDE = 640;
  * @cssprop --cc-panel-height - Height of the launcher panel.
  * @cssprop --cc-radius - Corner radius.
  * @cssprop --cc-font - Font family.
+ * @cssprop --cc-font-size - Base font size (default 14px); the page's own font settings do not reach the widget.
  * @cssprop --cc-z-index - Stacking level of the launcher and panel.
  */
 export class CcChat extends CcElement {

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { Conversation } from '../../core/conversation.js';
-import { canDelete, canEdit, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
+import { canDelete, canEdit, canReport, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
 import { mentionsMe } from '../../core/protocol/mentions.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
@@ -296,7 +296,7 @@ export class ChatView extends LitElement {
     void this.focusMessage(row.key);
   };
 
-  private nameOf = (who: string) => {
+  nameOf = (who: string) => {
     const s = this.session!;
     const conv = this.conv!;
     if (conv.kind === 'room') {
@@ -326,15 +326,17 @@ export class ChatView extends LitElement {
         ${conv.$loading.get() && this.rows.length === 0 ? html`<p class="empty" role="status">Loading…</p>` : nothing}
         ${virtualize({
           items: this.rows,
-          keyFunction: (r: Row) => r.key,
-          renderItem: (r: Row) => this.renderRow(r),
+          // Right after rows go away (a blocked sender's), the list may still ask for the range it
+          // had: indices past the end give undefined until it catches up.
+          keyFunction: (r: Row | undefined, i: number) => r?.key ?? `gone-${i}`,
+          renderItem: (r: Row | undefined) => (r ? this.renderRow(r) : html``),
           scroller: true,
           layout: this.pin ? { pin: this.pin } : {},
         })}
       </div>
       <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
       <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${this.lang} @cc-sent=${this.onSent}></cc-chat-composer>
-      ${this.actions.dialog()}
+      ${this.actions.dialog()}${this.actions.reportDialog()}
       ${this.dropping ? html`<div class="drop" @dragleave=${() => { this.dropping = false; }}><p>${t(this.lang, 'Drop files to send them')}</p></div>` : nothing}`;
   }
 
@@ -351,7 +353,7 @@ export class ChatView extends LitElement {
       replied: m.reply ? findReplied(conv, m) : undefined,
       reactions: countReactions(m.reactions, me),
       mentioned: conv.kind === 'room' && mentionsMe(m, conv.jid, me, s.connection.bare),
-      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m),
+      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m), canReport: canReport(m),
       expanded: this.expanded.has(m.key), flash: this.flashKey === m.key,
       picker: this.actions.popupFor(m),
       on: {

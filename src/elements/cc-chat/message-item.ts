@@ -4,6 +4,7 @@
 import { css, html, nothing } from 'lit';
 import type { ChatMessage, Status } from '../../core/protocol/message.js';
 import type { ReactionCount } from '../../core/stores/apply-action.js';
+import { t } from '../i18n.js';
 import { sameDay, timeOf } from '../ui/format.js';
 import { attachmentStyles, renderAttachment } from './attachment.js';
 import { styledText, styledTextStyles } from './styled-text.js';
@@ -15,7 +16,7 @@ const STATUS_TEXT: Record<Status, string> = {
 /** Longer texts show their beginning and a `Show more` button, so one message cannot flood the log. */
 export const LONG_TEXT = 3000;
 
-export type MessageAction = 'react' | 'reply' | 'edit' | 'delete';
+export type MessageAction = 'react' | 'reply' | 'edit' | 'delete' | 'report';
 
 export type Row = { key: string; day: number } | { key: string; m: ChatMessage; showNick: boolean };
 
@@ -44,6 +45,7 @@ export interface MessageContext {
   canRespond: boolean;
   canEdit: boolean;
   canDelete: boolean;
+  canReport: boolean;
   expanded: boolean;
   flash: boolean;
   /** The reactions popup opened from this message. */
@@ -115,6 +117,7 @@ function renderActions(m: ChatMessage, c: MessageContext) {
     ${c.canRespond ? b('reply', 'Reply', '↩') : nothing}
     ${c.canEdit ? b('edit', 'Edit', '✎') : nothing}
     ${c.canDelete ? b('delete', 'Delete', '🗑') : nothing}
+    ${c.canReport ? b('report', t(c.lang, 'Report'), '⚑') : nothing}
   </div>`;
 }
 

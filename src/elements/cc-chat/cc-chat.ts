@@ -281,6 +281,14 @@ export class CcChat extends CcElement {
     this.openConversation(e.detail.jid);
   };
 
+  /** Focus goes back where the card was opened from: a room's occupant, or the conversation. */
+  private closeProfile = () => {
+    const occupant = this.profile.split('/').slice(1).join('/');
+    this.profile = '';
+    if (occupant) this.viewEl()?.focusOccupant(occupant);
+    else this.viewEl()?.focusComposer();
+  };
+
   private onBack = () => {
     this.view = 'list';
     this.current = this.splitLayout ? this.current : '';
@@ -307,7 +315,8 @@ export class CcChat extends CcElement {
       : html`<div class="status" role="status">${s.signedOut ? t(l, 'Signed out') : st === 'connecting' ? t(l, 'Connecting…') : t(l, 'Reconnecting…')}</div>`;
     const muted = this.current ? s.mutes.has(this.current) : false;
     const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l} .attachments=${this.attachments.trim() || '*/*'}
-      ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
+      ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}
+      @cc-profile=${(e: CustomEvent<{ jid: string }>) => { this.profile = e.detail.jid; }}>
         ${this.calls || this.whiteboard ? html`<cc-chat-actions slot="actions" .session=${s} jid=${this.current} .lang=${l}
           ?calls=${this.calls} ?whiteboard=${this.whiteboard} ?busy=${this.extras.callLive}
           @cc-start-call=${(e: CustomEvent<StartCallDetail>) => void this.extras.startCall(e.detail)}
@@ -330,7 +339,7 @@ export class CcChat extends CcElement {
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
       .pushService=${this.pushService} .serviceWorker=${this.serviceWorker}></cc-push-control>` : nothing;
     const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
-      <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
+      <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${this.closeProfile}></cc-profile-card></div>` : nothing;
     return html`${status}${push}${this.renderNotificationAsk()}${this.calls ? this.extras.renderCall() : nothing}${body}${this.extras.renderBoard()}${profile}`;
   }
 

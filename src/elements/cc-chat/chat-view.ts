@@ -13,7 +13,7 @@ import { countReactions } from '../../core/stores/apply-action.js';
 import { t } from '../i18n.js';
 import { dayLabel } from '../ui/format.js';
 import type { ChatComposer } from './composer.js';
-import { headerStyles, renderHeader, roomAction } from './conversation-header.js';
+import { answerRoom, headerStyles, renderHeader, renderRoomDialog, type RoomQuestion } from './conversation-header.js';
 import { messageStyles, renderMessage, toRows, type Row } from './message-item.js';
 import { MessageActions, popupStyles } from './message-popups.js';
 import { sharedStyles } from './shared-styles.js';
@@ -51,6 +51,10 @@ export class ChatView extends LitElement {
   @state() private pin: { index: number; block: 'start' | 'end' | 'center' | 'nearest' } | null = null;
   @state() private flashKey = '';
   @state() private notice = '';
+  /** The room question (subject, invite) whose dialog is open. */
+  @state() private asking: { ask: RoomQuestion; error: string } | null = null;
+  /** What had focus when that dialog opened, to return to. */
+  private askedFrom?: HTMLElement;
   @query('cc-chat-composer') private composer?: ChatComposer;
   @query('.log') private log?: HTMLElement;
   private conv?: Conversation;
@@ -88,6 +92,11 @@ export class ChatView extends LitElement {
   }
 
   protected override updated() {
+    const ask = this.renderRoot.querySelector<HTMLDialogElement>('dialog.ask');
+    if (ask && !!this.asking !== ask.open) {
+      if (this.asking) ask.showModal();
+      else ask.close();
+    }
     if (this.conv?.kind === 'chat') this.session?.avatars.want(this.conv.jid);
     // A pin that kept the reading position across a prepend has done its job once laid out; left
     // in place it would hold the view there while the user scrolls on.
@@ -315,9 +324,14 @@ export class ChatView extends LitElement {
     return html`
       ${renderHeader({
         session: s, jid: conv.jid, room, lang: this.lang, showBack: this.showBack, occupantsOpen: this.showOccupants,
-        back: () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true })),
+        back: () => this.back(),
         toggleOccupants: () => { this.showOccupants = !this.showOccupants; },
-        roomAction: (k) => void roomAction(s, conv.jid, k, () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))),
+        roomAction: (k) => {
+          if (k === 'leave') return void s.rooms.leave(conv.jid).then(() => this.back());
+          this.askedFrom = (this.shadowRoot?.activeElement as HTMLElement | null) ?? undefined;
+          this.asking = { ask: k, error: '' };
+        },
+        openOccupant: (nick) => this.dispatchEvent(new CustomEvent('cc-profile', { detail: { jid: `${conv.jid}/${nick}` }, bubbles: true, composed: true })),
       })}
       ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
       <div class="log" part="log" role="log" aria-label="Messages" tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKey}
@@ -337,7 +351,35 @@ export class ChatView extends LitElement {
       <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
       <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${this.lang} @cc-sent=${this.onSent}></cc-chat-composer>
       ${this.actions.dialog()}${this.actions.reportDialog()}
+      ${renderRoomDialog({
+        ask: this.asking?.ask ?? null, lang: this.lang, error: this.asking?.error ?? '', subject: room?.subject ?? '',
+        submit: (v) => void this.answer(v), cancel: () => this.closeAsk(),
+      })}
       ${this.dropping ? html`<div class="drop" @dragleave=${() => { this.dropping = false; }}><p>${t(this.lang, 'Drop files to send them')}</p></div>` : nothing}`;
+  }
+
+  private back() {
+    this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }));
+  }
+
+  private async answer(value: string) {
+    const a = this.asking;
+    if (!a || !this.session || !this.conv) return;
+    if (!value) return this.closeAsk();
+    const error = await answerRoom(this.session, this.conv.jid, a.ask, value, this.lang);
+    if (this.asking !== a) return;
+    if (error) this.asking = { ...a, error };
+    else this.closeAsk();
+  }
+
+  private closeAsk() {
+    this.asking = null;
+    void this.updateComplete.then(() => this.askedFrom?.focus());
+  }
+
+  /** Focus back on an occupant in the list (their card closed). */
+  focusOccupant(nick: string) {
+    void this.updateComplete.then(() => [...this.renderRoot.querySelectorAll<HTMLElement>('button.occupant')].find((b) => b.dataset.nick === nick)?.focus());
   }
 
   private renderRow(r: Row) {

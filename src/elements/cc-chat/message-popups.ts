@@ -48,7 +48,7 @@ export function renderDeleteDialog(d: DeleteDialog) {
     const reason = (e.currentTarget as HTMLFormElement).querySelector('input')?.value.trim() ?? '';
     d.confirm(reason);
   };
-  return html`<dialog class="confirm" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
+  return html`<dialog class="confirm delete" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
     ${d.m ? html`<form @submit=${submit}>
       <h2 id="confirm-title">${d.moderating ? 'Delete this message for everyone in the room?' : 'Delete this message for everyone?'}</h2>
       <p class="muted">Clients that do not support deleting may keep showing it.</p>
@@ -116,7 +116,7 @@ export class MessageActions implements ReactiveController {
 
   hostUpdated() {
     const root = this.host.renderRoot;
-    for (const [sel, want] of [['dialog.confirm:not(.report)', !!this.deleting], ['dialog.report', !!this.reporting]] as const) {
+    for (const [sel, want] of [['dialog.delete', !!this.deleting], ['dialog.report', !!this.reporting]] as const) {
       const dialog = root.querySelector<HTMLDialogElement>(sel);
       if (dialog && want !== dialog.open) {
         if (want) dialog.showModal();

@@ -349,7 +349,7 @@ export class ChatView extends LitElement {
         })}
       </div>
       <div class="typing" aria-live="polite">${typing.length ? `${typing.join(', ')} ${typing.length > 1 ? 'are' : 'is'} typing…` : ''}</div>
-      <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${this.lang} @cc-sent=${this.onSent}></cc-chat-composer>
+      <cc-chat-composer exportparts="composer, composer-banner" .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${this.lang} @cc-sent=${this.onSent}></cc-chat-composer>
       ${this.actions.dialog()}${this.actions.reportDialog()}
       ${renderRoomDialog({
         ask: this.asking?.ask ?? null, lang: this.lang, error: this.asking?.error ?? '', subject: room?.subject ?? '',

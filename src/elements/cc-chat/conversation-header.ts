@@ -59,7 +59,7 @@ function roomPanel(c: HeaderContext, room: RoomState) {
       <button class="btn" @click=${() => c.roomAction('invite')}>Invite</button>
       <button class="btn" @click=${() => c.roomAction('leave')}>Leave room</button>
     </div>
-    <section class="occupants" aria-label="Occupants list">
+    <section class="occupants" part="occupants" aria-label="Occupants list">
       <ul>${list.map((o) => html`<li><button class="occupant" data-nick=${o.nick} @click=${() => c.openOccupant(o.nick)}>${avatar(o.nick, `${room.jid}/${o.nick}`, 24)}<span>${o.nick}</span></button>
         <span class="muted">${o.role}${o.affiliation !== 'none' ? ` · ${o.affiliation}` : ''}</span></li>`)}</ul>
     </section>`;

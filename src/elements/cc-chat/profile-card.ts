@@ -115,7 +115,7 @@ export class ProfileCard extends LitElement {
     const target = this.target();
     const blocked = s.blocking.has(target);
     const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } };
-    return html`<div class="card" role="dialog" aria-label=${t(l, 'Occupant info')} @keydown=${onKey}>
+    return html`<div class="card" part="profile" role="dialog" aria-label=${t(l, 'Occupant info')} @keydown=${onKey}>
       <div class="who">${avatar(nick, this.jid, 64, real ? s.avatars.$urls.get()[real] : undefined)}
         <div><h2>${nick}</h2><div class="jid">${real ?? t(l, 'The room does not show their address')}</div></div></div>
       ${o ? html`<div>${t(l, SHOW[o.show] ?? 'online')}</div>
@@ -142,7 +142,7 @@ export class ProfileCard extends LitElement {
     const show = p?.show ?? 'offline';
     const blocked = s.blocking.has(this.jid);
     const l = this.lang;
-    return html`<div class="card" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
+    return html`<div class="card" part="profile" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
       <div class="who">${avatar(name, this.jid, 64, s.avatars.$urls.get()[this.jid])}
         <div><h2>${name}</h2><div class="jid">${this.jid}</div></div></div>
       <div>${t(l, SHOW[show]!)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>

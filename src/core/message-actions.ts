@@ -4,6 +4,7 @@
 // and go out when the connection allows. Loaded on first use, so first paint stays small.
 import type { Conversation } from './conversation.js';
 import type { MessageAction } from './protocol/actions.js';
+import type { ReportReason } from './protocol/blocking.js';
 import { buildCorrection, parseCorrection } from './protocol/correction.js';
 import { bare, type ChatMessage } from './protocol/message.js';
 import { mentionReferences } from './protocol/mentions.js';
@@ -135,6 +136,27 @@ export function canDelete(session: Session, conv: Conversation, m: ChatMessage):
   if (m.retracted || m.system) return false;
   if (m.direction === 'out') return !!(conv.kind === 'room' ? m.stanzaId ?? m.originId : m.originId ?? m.id);
   return conv.kind === 'room' && !!m.stanzaId && isModerator(session, conv);
+}
+
+/** Whether `m` can be reported: someone else's message with the id our archive or the room gave it. */
+export function canReport(m: ChatMessage): boolean {
+  return m.direction === 'in' && !m.system && !m.retracted && !!m.stanzaId;
+}
+
+/** Who wrote `m`, for blocking: the sender's address; in rooms the occupant's real one when the room shows it. */
+export function authorOf(session: Session, conv: Conversation, m: ChatMessage): string {
+  if (conv.kind !== 'room') return bare(m.from);
+  const real = session.rooms.$rooms.get()[conv.jid]?.occupants[m.from.slice(conv.jid.length + 1)]?.jid;
+  return real ? bare(real) : m.from;
+}
+
+/**
+ * Reports `m` to the server's admins (XEP-0377, naming it by the stanza-id that our archive, or the
+ * room, assigned) and blocks its author, as the report travels inside the block request.
+ */
+export function reportMessage(session: Session, conv: Conversation, m: ChatMessage, reason: ReportReason, text?: string): Promise<void> {
+  const by = conv.kind === 'room' ? conv.jid : session.ownBare();
+  return session.blocking.block(authorOf(session, conv, m), { reason, ...(text ? { text } : {}), messages: [{ id: m.stanzaId!, by }] });
 }
 
 export function isModerator(session: Session, conv: Conversation): boolean {

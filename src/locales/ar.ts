@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "مكالمة فيديو واردة",
   "Invitation to {room}": "دعوة إلى {room}",
   "Invite": "دعوة",
-  "Invite (address, e.g. name@example.com)": "دعوة (العنوان، مثل name@example.com)",
   "Invite (addresses, comma-separated)": "دعوة (عناوين مفصولة بفواصل)",
   "is calling you": "يتصل بك",
   "is calling you (video)": "يتصل بك (فيديو)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "إزالة جهة الاتصال",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "هل تريد إزالة {name} من جهات اتصالك؟ لن يرى أحدكما حالة الآخر بعد الآن.",
   "Status text": "نص الحالة",
+  "Address (name@example.com)": "العنوان (name@example.com)",
+  "Affiliation: {affiliation}": "الانتساب: {affiliation}",
+  "Invite someone": "دعوة شخص",
+  "Message reported; {name} is blocked.": "تم الإبلاغ عن الرسالة؛ وتم حظر {name}.",
+  "New message from {name}: {text}": "رسالة جديدة من {name}: {text}",
+  "Not in the room any more": "لم يعد في الغرفة",
+  "Occupant info": "معلومات المشارك",
+  "Report this message": "الإبلاغ عن هذه الرسالة",
+  "Role: {role}": "الدور: {role}",
+  "Save": "حفظ",
+  "Send invitation": "إرسال الدعوة",
+  "The room does not show their address": "الغرفة لا تُظهر عنوانه",
+  "The server's administrators get the report, and {name} is blocked.": "يتلقى مديرو الخادم البلاغ، ويتم حظر {name}.",
+  "{n} new messages. The last from {name}: {text}": {"one": "رسالة جديدة واحدة. الأخيرة من {name}: {text}", "two": "رسالتان جديدتان. الأخيرة من {name}: {text}", "few": "{n} رسائل جديدة. الأخيرة من {name}: {text}", "many": "{n} رسالة جديدة. الأخيرة من {name}: {text}", "other": "{n} رسالة جديدة. الأخيرة من {name}: {text}"},
 };
 
 export default strings;

@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Eingehender Videoanruf",
   "Invitation to {room}": "Einladung in {room}",
   "Invite": "Einladen",
-  "Invite (address, e.g. name@example.com)": "Einladen (Adresse, z. B. name@example.com)",
   "Invite (addresses, comma-separated)": "Einladen (Adressen, durch Kommas getrennt)",
   "is calling you": "ruft dich an",
   "is calling you (video)": "ruft dich an (Video)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "{who} left": "{who} hat den Raum verlassen",
   "{who} wants to add you as a contact": "{who} möchte dich als Kontakt hinzufügen",
   "“{value}” is not an address like name@example.com": "„{value}“ ist keine Adresse wie name@example.com",
+  "Address (name@example.com)": "Adresse (name@example.com)",
+  "Affiliation: {affiliation}": "Zugehörigkeit: {affiliation}",
+  "Invite someone": "Jemanden einladen",
+  "Message reported; {name} is blocked.": "Nachricht gemeldet; {name} ist blockiert.",
+  "New message from {name}: {text}": "Neue Nachricht von {name}: {text}",
+  "Not in the room any more": "Nicht mehr im Raum",
+  "Occupant info": "Teilnehmerinfo",
+  "Report this message": "Diese Nachricht melden",
+  "Role: {role}": "Rolle: {role}",
+  "Save": "Speichern",
+  "Send invitation": "Einladung senden",
+  "The room does not show their address": "Der Raum zeigt die Adresse nicht",
+  "The server's administrators get the report, and {name} is blocked.": "Die Administratoren des Servers erhalten die Meldung, und {name} wird blockiert.",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} neue Nachricht. Die letzte von {name}: {text}", "other": "{n} neue Nachrichten. Die letzte von {name}: {text}"},
 };
 
 export default strings;

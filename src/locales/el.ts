@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Εισερχόμενη βιντεοκλήση",
   "Invitation to {room}": "Πρόσκληση στο {room}",
   "Invite": "Πρόσκληση",
-  "Invite (address, e.g. name@example.com)": "Πρόσκληση (διεύθυνση, π.χ. name@example.com)",
   "Invite (addresses, comma-separated)": "Πρόσκληση (διευθύνσεις χωρισμένες με κόμμα)",
   "is calling you": "σας καλεί",
   "is calling you (video)": "σας καλεί (βίντεο)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "Αφαίρεση επαφής",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "Αφαίρεση του/της {name} από τις επαφές σας; Δεν θα βλέπετε πλέον ο ένας την κατάσταση του άλλου.",
   "Status text": "Κείμενο κατάστασης",
+  "Address (name@example.com)": "Διεύθυνση (name@example.com)",
+  "Affiliation: {affiliation}": "Ιδιότητα: {affiliation}",
+  "Invite someone": "Πρόσκληση κάποιου",
+  "Message reported; {name} is blocked.": "Το μήνυμα αναφέρθηκε· ο/η {name} αποκλείστηκε.",
+  "New message from {name}: {text}": "Νέο μήνυμα από {name}: {text}",
+  "Not in the room any more": "Δεν είναι πια στο δωμάτιο",
+  "Occupant info": "Πληροφορίες συμμετέχοντα",
+  "Report this message": "Αναφορά αυτού του μηνύματος",
+  "Role: {role}": "Ρόλος: {role}",
+  "Save": "Αποθήκευση",
+  "Send invitation": "Αποστολή πρόσκλησης",
+  "The room does not show their address": "Το δωμάτιο δεν δείχνει τη διεύθυνση",
+  "The server's administrators get the report, and {name} is blocked.": "Οι διαχειριστές του διακομιστή λαμβάνουν την αναφορά και ο/η {name} αποκλείεται.",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} νέο μήνυμα. Το τελευταίο από {name}: {text}", "other": "{n} νέα μηνύματα. Το τελευταίο από {name}: {text}"},
 };
 
 export default strings;

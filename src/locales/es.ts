@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Videollamada entrante",
   "Invitation to {room}": "Invitación a {room}",
   "Invite": "Invitar",
-  "Invite (address, e.g. name@example.com)": "Invitar (dirección, p. ej. name@example.com)",
   "Invite (addresses, comma-separated)": "Invitar (direcciones separadas por comas)",
   "is calling you": "te está llamando",
   "is calling you (video)": "te está llamando (vídeo)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "{who} left": "{who} ha salido",
   "{who} wants to add you as a contact": "{who} quiere añadirte como contacto",
   "“{value}” is not an address like name@example.com": "«{value}» no es una dirección como nombre@ejemplo.com",
+  "Address (name@example.com)": "Dirección (nombre@example.com)",
+  "Affiliation: {affiliation}": "Afiliación: {affiliation}",
+  "Invite someone": "Invitar a alguien",
+  "Message reported; {name} is blocked.": "Mensaje denunciado; {name} está bloqueado.",
+  "New message from {name}: {text}": "Nuevo mensaje de {name}: {text}",
+  "Not in the room any more": "Ya no está en la sala",
+  "Occupant info": "Información del participante",
+  "Report this message": "Denunciar este mensaje",
+  "Role: {role}": "Rol: {role}",
+  "Save": "Guardar",
+  "Send invitation": "Enviar invitación",
+  "The room does not show their address": "La sala no muestra su dirección",
+  "The server's administrators get the report, and {name} is blocked.": "Los administradores del servidor reciben la denuncia y {name} queda bloqueado.",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} mensaje nuevo. El último de {name}: {text}", "other": "{n} mensajes nuevos. El último de {name}: {text}"},
 };
 
 export default strings;

@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Appel vidéo entrant",
   "Invitation to {room}": "Invitation à {room}",
   "Invite": "Inviter",
-  "Invite (address, e.g. name@example.com)": "Inviter (adresse, p. ex. name@example.com)",
   "Invite (addresses, comma-separated)": "Inviter (adresses séparées par des virgules)",
   "is calling you": "vous appelle",
   "is calling you (video)": "vous appelle (vidéo)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "{who} left": "{who} a quitté le salon",
   "{who} wants to add you as a contact": "{who} souhaite vous ajouter à ses contacts",
   "“{value}” is not an address like name@example.com": "« {value} » n’est pas une adresse du type nom@exemple.com",
+  "Address (name@example.com)": "Adresse (nom@example.com)",
+  "Affiliation: {affiliation}": "Affiliation : {affiliation}",
+  "Invite someone": "Inviter quelqu’un",
+  "Message reported; {name} is blocked.": "Message signalé ; {name} est bloqué.",
+  "New message from {name}: {text}": "Nouveau message de {name} : {text}",
+  "Not in the room any more": "N’est plus dans le salon",
+  "Occupant info": "Infos du participant",
+  "Report this message": "Signaler ce message",
+  "Role: {role}": "Rôle : {role}",
+  "Save": "Enregistrer",
+  "Send invitation": "Envoyer l’invitation",
+  "The room does not show their address": "Le salon ne montre pas son adresse",
+  "The server's administrators get the report, and {name} is blocked.": "Les administrateurs du serveur reçoivent le signalement, et {name} est bloqué.",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} nouveau message. Le dernier de {name} : {text}", "other": "{n} nouveaux messages. Le dernier de {name} : {text}"},
 };
 
 export default strings;

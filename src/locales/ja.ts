@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "ビデオ通話の着信",
   "Invitation to {room}": "{room} への招待",
   "Invite": "招待",
-  "Invite (address, e.g. name@example.com)": "招待（アドレス、例：name@example.com）",
   "Invite (addresses, comma-separated)": "招待（アドレスをカンマ区切りで）",
   "is calling you": "から着信中",
   "is calling you (video)": "からビデオ通話の着信中",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "連絡先を削除",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "{name} を連絡先から削除しますか？お互いのステータスが見えなくなります。",
   "Status text": "ステータスのテキスト",
+  "Address (name@example.com)": "アドレス（name@example.com）",
+  "Affiliation: {affiliation}": "所属: {affiliation}",
+  "Invite someone": "誰かを招待",
+  "Message reported; {name} is blocked.": "メッセージを報告しました。{name} をブロックしました。",
+  "New message from {name}: {text}": "{name} からの新しいメッセージ: {text}",
+  "Not in the room any more": "もうルームにいません",
+  "Occupant info": "参加者の情報",
+  "Report this message": "このメッセージを報告",
+  "Role: {role}": "役割: {role}",
+  "Save": "保存",
+  "Send invitation": "招待を送信",
+  "The room does not show their address": "ルームはアドレスを表示していません",
+  "The server's administrators get the report, and {name} is blocked.": "サーバーの管理者に報告が届き、{name} はブロックされます。",
+  "{n} new messages. The last from {name}: {text}": {"other": "{n} 件の新しいメッセージ。最新は {name} から: {text}"},
 };
 
 export default strings;

@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Videochamada recebida",
   "Invitation to {room}": "Convite para {room}",
   "Invite": "Convidar",
-  "Invite (address, e.g. name@example.com)": "Convidar (endereço, p. ex. name@example.com)",
   "Invite (addresses, comma-separated)": "Convidar (endereços separados por vírgula)",
   "is calling you": "está chamando você",
   "is calling you (video)": "está chamando você (vídeo)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "Remover contacto",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "Remover {name} dos seus contactos? Deixarão de ver o estado um do outro.",
   "Status text": "Texto de estado",
+  "Address (name@example.com)": "Endereço (nome@example.com)",
+  "Affiliation: {affiliation}": "Afiliação: {affiliation}",
+  "Invite someone": "Convidar alguém",
+  "Message reported; {name} is blocked.": "Mensagem denunciada; {name} está bloqueado.",
+  "New message from {name}: {text}": "Nova mensagem de {name}: {text}",
+  "Not in the room any more": "Já não está na sala",
+  "Occupant info": "Informação do participante",
+  "Report this message": "Denunciar esta mensagem",
+  "Role: {role}": "Função: {role}",
+  "Save": "Guardar",
+  "Send invitation": "Enviar convite",
+  "The room does not show their address": "A sala não mostra o endereço",
+  "The server's administrators get the report, and {name} is blocked.": "Os administradores do servidor recebem a denúncia e {name} fica bloqueado.",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} mensagem nova. A última de {name}: {text}", "other": "{n} mensagens novas. A última de {name}: {text}"},
 };
 
 export default strings;

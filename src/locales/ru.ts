@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Входящий видеозвонок",
   "Invitation to {room}": "Приглашение в {room}",
   "Invite": "Пригласить",
-  "Invite (address, e.g. name@example.com)": "Пригласить (адрес, например name@example.com)",
   "Invite (addresses, comma-separated)": "Пригласить (адреса через запятую)",
   "is calling you": "звонит вам",
   "is calling you (video)": "звонит вам (видео)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "Удалить контакт",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "Удалить {name} из контактов? Вы больше не будете видеть статус друг друга.",
   "Status text": "Текст статуса",
+  "Address (name@example.com)": "Адрес (name@example.com)",
+  "Affiliation: {affiliation}": "Принадлежность: {affiliation}",
+  "Invite someone": "Пригласить",
+  "Message reported; {name} is blocked.": "Сообщение отправлено на проверку; {name} заблокирован(а).",
+  "New message from {name}: {text}": "Новое сообщение от {name}: {text}",
+  "Not in the room any more": "Больше нет в комнате",
+  "Occupant info": "Об участнике",
+  "Report this message": "Пожаловаться на это сообщение",
+  "Role: {role}": "Роль: {role}",
+  "Save": "Сохранить",
+  "Send invitation": "Отправить приглашение",
+  "The room does not show their address": "Комната не показывает адрес",
+  "The server's administrators get the report, and {name} is blocked.": "Администраторы сервера получат жалобу, а {name} будет заблокирован(а).",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} новое сообщение. Последнее от {name}: {text}", "few": "{n} новых сообщения. Последнее от {name}: {text}", "many": "{n} новых сообщений. Последнее от {name}: {text}", "other": "{n} новых сообщения. Последнее от {name}: {text}"},
 };
 
 export default strings;

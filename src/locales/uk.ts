@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "Вхідний відеодзвінок",
   "Invitation to {room}": "Запрошення до {room}",
   "Invite": "Запросити",
-  "Invite (address, e.g. name@example.com)": "Запросити (адреса, наприклад name@example.com)",
   "Invite (addresses, comma-separated)": "Запросити (адреси через кому)",
   "is calling you": "телефонує вам",
   "is calling you (video)": "телефонує вам (відео)",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "Видалити контакт",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "Видалити {name} з контактів? Ви більше не бачитимете статус одне одного.",
   "Status text": "Текст статусу",
+  "Address (name@example.com)": "Адреса (name@example.com)",
+  "Affiliation: {affiliation}": "Належність: {affiliation}",
+  "Invite someone": "Запросити когось",
+  "Message reported; {name} is blocked.": "Скаргу надіслано; {name} заблоковано.",
+  "New message from {name}: {text}": "Нове повідомлення від {name}: {text}",
+  "Not in the room any more": "Більше немає в кімнаті",
+  "Occupant info": "Про учасника",
+  "Report this message": "Поскаржитися на це повідомлення",
+  "Role: {role}": "Роль: {role}",
+  "Save": "Зберегти",
+  "Send invitation": "Надіслати запрошення",
+  "The room does not show their address": "Кімната не показує адресу",
+  "The server's administrators get the report, and {name} is blocked.": "Адміністратори сервера отримають скаргу, а {name} буде заблоковано.",
+  "{n} new messages. The last from {name}: {text}": {"one": "{n} нове повідомлення. Останнє від {name}: {text}", "few": "{n} нові повідомлення. Останнє від {name}: {text}", "many": "{n} нових повідомлень. Останнє від {name}: {text}", "other": "{n} нового повідомлення. Останнє від {name}: {text}"},
 };
 
 export default strings;

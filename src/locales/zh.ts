@@ -104,7 +104,6 @@ const strings: Catalog = {
   "Incoming video call": "视频来电",
   "Invitation to {room}": "加入 {room} 的邀请",
   "Invite": "邀请",
-  "Invite (address, e.g. name@example.com)": "邀请（地址，例如 name@example.com）",
   "Invite (addresses, comma-separated)": "邀请（多个地址用逗号分隔）",
   "is calling you": "正在呼叫你",
   "is calling you (video)": "正在呼叫你（视频）",
@@ -265,6 +264,20 @@ const strings: Catalog = {
   "Remove contact": "移除联系人",
   "Remove {name} from your contacts? You will no longer see each other’s status.": "要从联系人中移除 {name} 吗？你们将不再看到彼此的状态。",
   "Status text": "状态文字",
+  "Address (name@example.com)": "地址（name@example.com）",
+  "Affiliation: {affiliation}": "从属关系：{affiliation}",
+  "Invite someone": "邀请他人",
+  "Message reported; {name} is blocked.": "已举报该消息；{name} 已被屏蔽。",
+  "New message from {name}: {text}": "来自 {name} 的新消息：{text}",
+  "Not in the room any more": "已不在房间中",
+  "Occupant info": "参与者信息",
+  "Report this message": "举报这条消息",
+  "Role: {role}": "角色：{role}",
+  "Save": "保存",
+  "Send invitation": "发送邀请",
+  "The room does not show their address": "房间不显示其地址",
+  "The server's administrators get the report, and {name} is blocked.": "服务器管理员会收到举报，并且 {name} 会被屏蔽。",
+  "{n} new messages. The last from {name}: {text}": {"other": "{n} 条新消息。最新一条来自 {name}：{text}"},
 };
 
 export default strings;

@@ -82,9 +82,11 @@ describe('group rooms', () => {
     assert.deepEqual(await order(b.page), await order(a.page));
     assert.deepEqual(await order(c.page), await order(a.page));
 
-    a.page.once('dialog', (d) => d.accept('Quarterly planning'));
     await a.page.getByRole('button', { name: 'Occupants' }).click();
     await a.page.getByRole('button', { name: 'Change subject' }).click();
+    const ask = a.page.getByRole('dialog', { name: 'Change subject' });
+    await ask.getByRole('textbox', { name: 'New subject' }).fill('Quarterly planning');
+    await ask.getByRole('button', { name: 'Save' }).click();
     for (const p of [a.page, b.page, c.page]) await p.locator('cc-chat-view header .subject').getByText('Quarterly planning').waitFor();
 
     await c.page.getByRole('button', { name: 'Occupants' }).click();

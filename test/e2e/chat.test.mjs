@@ -38,11 +38,11 @@ describe('cc-chat between two browser contexts', () => {
     const first = `hi bob ${unique('m')}`;
     await a.page.getByRole('textbox', { name: 'Message' }).fill(first);
     await a.page.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await b.page.getByText(first).waitFor();
+    await b.page.locator('cc-chat-view').getByText(first).waitFor();
 
     await b.page.getByRole('textbox', { name: 'Message' }).fill('hello alice');
     await b.page.getByRole('button', { name: 'Send' }).click();
-    await a.page.getByText('hello alice').waitFor();
+    await a.page.locator('cc-chat-view').getByText('hello alice').waitFor();
 
     assert.deepEqual(await bodies(a.page), [first, 'hello alice']);
     assert.deepEqual(await bodies(b.page), [first, 'hello alice']);
@@ -63,10 +63,10 @@ describe('cc-chat between two browser contexts', () => {
       const page = i % 2 ? b.page : a.page;
       await page.getByRole('textbox', { name: 'Message' }).fill(text);
       await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-      await (i % 2 ? a.page : b.page).getByText(text).waitFor();
+      await (i % 2 ? a.page : b.page).locator('cc-chat-view').getByText(text).waitFor();
     }
     await b.page.reload();
-    await b.page.getByText(sent.at(-1)).waitFor();
+    await b.page.locator('cc-chat-view').getByText(sent.at(-1)).waitFor();
     assert.deepEqual(await bodies(b.page), sent);
     // A reload may show them from this browser's cache and the resumed stream; a new browser (no
     // cache, no stream to resume) has only the archive. Once online they show once each, and stay so.

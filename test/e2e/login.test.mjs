@@ -76,9 +76,9 @@ describe('credentials-url with server-verified tokens', () => {
     cleanup.push(() => b.ctx.close());
     const text = `via token ${unique('m')}`;
     await say(v.page, text);
-    await b.page.getByText(text).waitFor();
+    await b.page.locator('cc-chat-view').getByText(text).waitFor();
     await say(b.page, 'token reply');
-    await v.page.getByText('token reply').waitFor();
+    await v.page.locator('cc-chat-view').getByText('token reply').waitFor();
 
     assert.equal(site.issued.length, 1);
     assert.equal(site.issued[0].jid, alice.jid);
@@ -110,7 +110,7 @@ describe('credentials-url with server-verified tokens', () => {
     cleanup.push(() => b.ctx.close());
     const text = `after re-login ${unique('m')}`;
     await say(v.page, text);
-    await b.page.getByText(text).waitFor();
+    await b.page.locator('cc-chat-view').getByText(text).waitFor();
     assert.deepEqual(v.errors, []);
   });
 
@@ -145,7 +145,7 @@ describe('guests', () => {
     await list.getByRole('option').filter({ hasText: text }).click();
     await a.page.locator('cc-chat-view').getByText(text).waitFor();
     await say(a.page, 'how can we help?');
-    await g.page.getByText('how can we help?').waitFor();
+    await g.page.locator('cc-chat-view').getByText('how can we help?').waitFor();
     assert.equal(await lastState(g.page), 'online');
     assert.deepEqual([...g.errors, ...a.errors], []);
   });

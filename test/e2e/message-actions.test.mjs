@@ -61,7 +61,7 @@ describe('message actions in a 1:1 conversation', () => {
     await act(a.page, 'delete me', 'Delete');
     await a.page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
     for (const p of [a.page, b.page, a2.page]) await p.locator('cc-chat-view .msg .body.deleted').getByText('message deleted').waitFor();
-    assert.equal(await b.page.getByText('delete me').count(), 0);
+    assert.equal(await b.page.locator('cc-chat-view').getByText('delete me').count(), 0);
 
     await act(a.page, 'keep me, with a typo', 'Edit');
     const box = a.page.getByRole('textbox', { name: 'Message' });
@@ -73,7 +73,7 @@ describe('message actions in a 1:1 conversation', () => {
       await m.waitFor();
       await m.locator('.edited').getByText('edited').waitFor();
     }
-    assert.equal(await b.page.getByText('with a typo').count(), 0);
+    assert.equal(await b.page.locator('cc-chat-view').getByText('with a typo').count(), 0);
 
     await act(b.page, 'keep me, corrected', 'React');
     await b.page.getByRole('dialog', { name: 'Reactions' }).getByRole('button', { name: '👍' }).click();
@@ -204,7 +204,7 @@ describe('message actions in a room', () => {
     await again.locator('.edited').waitFor();
     await again.getByRole('button', { name: `❤️ 1: ${alice.user}` }).waitFor();
     await b.page.locator('cc-chat-view .msg .body.deleted').getByText(/message deleted by .*: spam/).waitFor();
-    assert.equal(await b.page.getByText('buy cheap stuff here').count(), 0);
+    assert.equal(await b.page.locator('cc-chat-view').getByText('buy cheap stuff here').count(), 0);
     assert.deepEqual([...a.errors, ...b.errors], []);
   });
 });

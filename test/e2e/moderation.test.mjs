@@ -85,3 +85,70 @@ describe('block and report', () => {
     assert.deepEqual(a.errors, []);
   });
 });
+
+/** The attributes of the first `<tag …>` in an XML frame. */
+function attrsOf(frame, tag) {
+  const m = frame.match(new RegExp(`<${tag}\\b([^>]*)>`));
+  return m ? Object.fromEntries([...m[1].matchAll(/([\w:-]+)=["']([^"']*)["']/g)].map((a) => [a[1], a[2]])) : null;
+}
+
+describe('report a message', () => {
+  it('Report on one of bob\'s messages sends XEP-0377 with its stanza-id, blocks bob on the server and says so', async () => {
+    const [alice, bob] = [newAccount('alice'), newAccount('bob')];
+    await befriend(alice, bob);
+    const a = await openAs(browser, web.origin, alice, { mode: 'embedded', with: bob.jid });
+    /** @type {string[]} */ const sent = [];
+    /** @type {string[]} */ const received = [];
+    a.page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => sent.push(String(f.payload)));
+      ws.on('framereceived', (f) => received.push(String(f.payload)));
+    });
+    await until(() => a.available(), 'alice online');
+    const b = await other(bob);
+    b.send(alice.jid, 'an ordinary line');
+    b.send(alice.jid, 'buy cheap pills now');
+    const msg = a.page.locator('cc-chat-view .msg', { hasText: 'buy cheap pills now' });
+    await msg.waitFor();
+    // Our own messages offer no Report.
+    const box = a.page.getByRole('textbox', { name: 'Message' });
+    await box.fill('my answer');
+    await box.press('Enter');
+    const mine = a.page.locator('cc-chat-view .msg', { hasText: 'my answer' });
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Reply' }).waitFor();
+    assert.equal(await mine.getByRole('button', { name: 'Report' }).count(), 0);
+
+    await msg.hover();
+    await msg.getByRole('button', { name: 'Report' }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'Report this message' });
+    await dialog.getByRole('combobox', { name: 'Reason' }).selectOption('abuse');
+    await dialog.getByRole('textbox', { name: 'Details (optional)' }).fill('threatening me');
+    await dialog.getByRole('button', { name: 'Send report and block' }).click();
+    await a.page.getByRole('status').getByText(/^Message reported; .+ is blocked\.$/).waitFor();
+    assert.equal(await dialog.count(), 0, 'the dialog closed');
+
+    // The stanza-id alice's server gave bob's message, and the report that named it.
+    const delivered = received.find((f) => f.includes('buy cheap pills now'));
+    assert.ok(delivered);
+    const sid = attrsOf(delivered, 'stanza-id');
+    assert.ok(sid?.id, 'the server gave the message a stanza-id');
+    const report = sent.find((f) => f.includes('urn:xmpp:reporting:1'));
+    assert.ok(report, 'a report went out');
+    assert.deepEqual(attrsOf(report, 'item'), { jid: bob.jid });
+    assert.equal(attrsOf(report, 'report')?.reason, 'urn:xmpp:reporting:abuse');
+    assert.deepEqual(attrsOf(report, 'stanza-id'), { xmlns: 'urn:xmpp:sid:0', by: alice.jid, id: sid.id });
+    assert.match(report, /<text>threatening me<\/text>/);
+
+    // The server keeps the block: another client of alice's reads it from the blocklist.
+    const x = client({ service: stack.service, domain: stack.domain, username: alice.user, password: alice.password, resource: unique('n') });
+    x.on('error', () => {});
+    await x.start();
+    cleanup.push(() => x.stop());
+    const list = await x.iqCaller.request(xml('iq', { type: 'get' }, xml('blocklist', { xmlns: 'urn:xmpp:blocking' })));
+    assert.deepEqual(list.getChild('blocklist').getChildren('item').map((i) => i.attrs.jid), [bob.jid]);
+    // And bob's messages are gone from the conversation.
+    await until(async () => (await a.page.locator('cc-chat-view').getByText('buy cheap pills now').count()) === 0, 'bob\'s messages hidden');
+    assert.deepEqual(a.errors, []);
+    await a.ctx.close();
+  });
+});

@@ -1,8 +1,12 @@
 // Getting the user's attention for a new message: a short sound and, while the page is hidden, a
 // browser notification that opens the conversation when clicked. Muted conversations stay silent;
-// in rooms only messages that mention the user count, as in most team chats.
+// in rooms only messages that mention the user count, as in most team chats. And for screen
+// readers, every new message in a polite live region.
 import type { IncomingEvent, Session } from '../../core/session.js';
 import { t } from '../i18n.js';
+
+/** Shortest time between two live-region updates: a burst becomes one summary, not a queue. */
+export const ANNOUNCE_EVERY = 1500;
 
 export interface AlertHost {
   readonly session: Session;
@@ -87,6 +91,42 @@ export class Alerts {
     } catch {
       // No audio (policy, no device): silently nothing.
     }
+  }
+}
+
+/** What the live region says about new messages: the first at once, then at most one summary per ANNOUNCE_EVERY. */
+export class Announcer {
+  private pending: { who: string; text: string }[] = [];
+  private last = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly session: Session, private readonly lang: () => string, private readonly say: (text: string) => void) {}
+
+  onIncoming = (e: IncomingEvent) => {
+    const s = this.session;
+    if (s.mutes.has(e.conversation)) return;
+    const room = s.conversation(e.conversation).kind === 'room';
+    const who = room ? e.from.slice(e.conversation.length + 1) : s.contacts.name(e.conversation);
+    this.pending.push({ who, text: e.text.length > 200 ? `${e.text.slice(0, 200)}…` : e.text });
+    const wait = this.last + ANNOUNCE_EVERY - Date.now();
+    if (wait <= 0) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), wait);
+  };
+
+  private flush() {
+    this.timer = undefined;
+    const p = this.pending;
+    this.pending = [];
+    const latest = p.at(-1);
+    if (!latest) return;
+    this.last = Date.now();
+    const l = this.lang();
+    this.say(p.length === 1 ? t(l, 'New message from {name}: {text}', { name: latest.who, text: latest.text })
+      : t(l, '{n} new messages. The last from {name}: {text}', { n: p.length, name: latest.who, text: latest.text }));
+  }
+
+  stop() {
+    clearTimeout(this.timer);
   }
 }
 

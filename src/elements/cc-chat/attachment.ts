@@ -5,15 +5,16 @@
 import { css, html, nothing } from 'lit';
 import { attachmentKind, type Attachment } from '../../core/protocol/attachment.js';
 import { t } from '../i18n.js';
+import { cssProps } from '../ui/css-props.js';
 import { fileSize } from '../ui/format.js';
 
 /** Longest side, in CSS pixels, of an inline image or video. */
 const MAX_SIDE = 280;
 
-function box(a: Attachment): string {
-  if (!a.width || !a.height) return '';
+function box(a: Attachment) {
+  if (!a.width || !a.height) return cssProps({});
   const scale = Math.min(1, MAX_SIDE / a.width, MAX_SIDE / a.height);
-  return `width:${Math.max(1, Math.round(a.width * scale))}px;aspect-ratio:${a.width}/${a.height}`;
+  return cssProps({ width: `${Math.max(1, Math.round(a.width * scale))}px`, 'aspect-ratio': `${a.width}/${a.height}` });
 }
 
 export function renderAttachment(a: Attachment, lang: string) {
@@ -22,9 +23,9 @@ export function renderAttachment(a: Attachment, lang: string) {
   switch (kind) {
     case 'image':
       return html`<a class="media" href=${a.url} target="_blank" rel="noopener noreferrer"><img class=${cls} src=${a.url} alt=${a.name}
-        width=${a.width ?? nothing} height=${a.height ?? nothing} style=${box(a)} loading="lazy" decoding="async"></a>`;
+        width=${a.width ?? nothing} height=${a.height ?? nothing} ${box(a)} loading="lazy" decoding="async"></a>`;
     case 'video':
-      return html`<video class="media ${cls} wide" src=${a.url} controls preload="metadata" aria-label=${a.name} style=${box(a)}></video>`;
+      return html`<video class="media ${cls} wide" src=${a.url} controls preload="metadata" aria-label=${a.name} ${box(a)}></video>`;
     case 'audio':
       return html`<audio class="media" src=${a.url} controls preload="metadata" aria-label=${a.name}></audio>`;
     default:

@@ -35,6 +35,15 @@ const WIDE = 640;
  * @csspart badge - The unread badge on the launcher.
  * @csspart panel - The chat panel.
  * @csspart error - The error box.
+ * @csspart conversation-list - The list of conversations.
+ * @csspart header - The header of the open conversation.
+ * @csspart occupants - A room's occupants list (when shown).
+ * @csspart log - The scrolling list of messages.
+ * @csspart message - Each message bubble (colours of your own: `--cc-bubble-out`, `--cc-bubble-out-fg`).
+ * @csspart composer - The message form (text box and buttons).
+ * @csspart composer-banner - The line above the composer while replying or editing.
+ * @csspart avatar - Pictures and initials of contacts and rooms.
+ * @csspart profile - A contact's or occupant's card.
  * @cssprop --cc-accent - Accent colour (buttons, own messages).
  * @cssprop --cc-accent-contrast - Text on the accent colour.
  * @cssprop --cc-bg - Background colour.
@@ -50,6 +59,7 @@ const WIDE = 640;
  * @cssprop --cc-panel-height - Height of the launcher panel.
  * @cssprop --cc-radius - Corner radius.
  * @cssprop --cc-font - Font family.
+ * @cssprop --cc-font-size - Base font size (default 14px); the page's own font settings do not reach the widget.
  * @cssprop --cc-z-index - Stacking level of the launcher and panel.
  */
 export class CcChat extends CcElement {
@@ -96,6 +106,8 @@ export class CcChat extends CcElement {
   @state() private panesReady = false;
   /** The contact whose card is open, if any. */
   @state() private profile = '';
+  /** What the live region last said (new messages, for screen readers). */
+  @state() private announcement = '';
   private offIncoming?: () => void;
   private offAlerts?: () => void;
   private offPush?: () => void;
@@ -135,13 +147,15 @@ export class CcChat extends CcElement {
     this.offIncoming = s.onIncoming((e) => this.emit('cc-message', e));
     this.watch(s.mutes.$muted);
     this.offAlerts?.();
-    void import('./alerts.js').then(({ Alerts }) => {
+    void import('./alerts.js').then(({ Alerts, Announcer }) => {
       if (this.session !== s) return;
       const alerts = new Alerts({
         session: s, lang: () => this.language, soundOn: () => this.soundOn, notificationsOn: () => this.notificationsOn,
         isShowing: (c) => this.isShowing(c), reveal: (c) => this.reveal(c),
       });
-      this.offAlerts = s.onIncoming(alerts.onIncoming);
+      const announcer = new Announcer(s, () => this.language, (text) => { this.announcement = text; });
+      const offs = [s.onIncoming(alerts.onIncoming), s.onIncoming(announcer.onIncoming)];
+      this.offAlerts = () => { offs.forEach((off) => off()); announcer.stop(); };
     });
     this.watch(s.$unreadTotal, (total) => {
       if (total !== this.lastUnread) this.emit('cc-unread-change', { total });
@@ -279,6 +293,14 @@ export class CcChat extends CcElement {
     this.openConversation(e.detail.jid);
   };
 
+  /** Focus goes back where the card was opened from: a room's occupant, or the conversation. */
+  private closeProfile = () => {
+    const occupant = this.profile.split('/').slice(1).join('/');
+    this.profile = '';
+    if (occupant) this.viewEl()?.focusOccupant(occupant);
+    else this.viewEl()?.focusComposer();
+  };
+
   private onBack = () => {
     this.view = 'list';
     this.current = this.splitLayout ? this.current : '';
@@ -286,13 +308,14 @@ export class CcChat extends CcElement {
 
   override render() {
     const l = this.language;
-    if (this.mode !== 'launcher') return html`<div class="panel" part="panel">${this.renderBody()}</div>`;
+    const live = html`<div class="live" aria-live="polite">${this.announcement}</div>`;
+    if (this.mode !== 'launcher') return html`<div class="panel" part="panel">${this.renderBody()}</div>${live}`;
     const unread = this.session?.$unreadTotal.get() ?? 0;
     return html`
       <button class="launcher" part="launcher" aria-expanded=${this.open} aria-label=${this.open ? t(l, 'Close chat') : t(l, 'Open chat')}
         @click=${() => this.toggle()}>${this.open ? '×' : '💬'}
         ${unread && !this.open ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}</button>
-      <div class="panel" part="panel" role="dialog" aria-label=${t(l, 'Chat')} tabindex="-1" ?hidden=${!this.open}>${this.renderBody()}</div>`;
+      <div class="panel" part="panel" role="dialog" aria-label=${t(l, 'Chat')} tabindex="-1" ?hidden=${!this.open}>${this.renderBody()}</div>${live}`;
   }
 
   private renderBody() {
@@ -304,8 +327,9 @@ export class CcChat extends CcElement {
     const status = st === 'online' ? nothing
       : html`<div class="status" role="status">${s.signedOut ? t(l, 'Signed out') : st === 'connecting' ? t(l, 'Connecting…') : t(l, 'Reconnecting…')}</div>`;
     const muted = this.current ? s.mutes.has(this.current) : false;
-    const conversation = this.current ? html`<cc-chat-view .session=${s} jid=${this.current} .lang=${l} .attachments=${this.attachments.trim() || '*/*'}
-      ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}>
+    const conversation = this.current ? html`<cc-chat-view exportparts="header, occupants, log, message, composer, composer-banner, avatar" .session=${s} jid=${this.current} .lang=${l} .attachments=${this.attachments.trim() || '*/*'}
+      ?showBack=${!this.supportMode && !this.splitLayout} @cc-back=${this.onBack}
+      @cc-profile=${(e: CustomEvent<{ jid: string }>) => { this.profile = e.detail.jid; }}>
         ${this.calls || this.whiteboard ? html`<cc-chat-actions slot="actions" .session=${s} jid=${this.current} .lang=${l}
           ?calls=${this.calls} ?whiteboard=${this.whiteboard} ?busy=${this.extras.callLive}
           @cc-start-call=${(e: CustomEvent<StartCallDetail>) => void this.extras.startCall(e.detail)}
@@ -316,7 +340,7 @@ export class CcChat extends CcElement {
           aria-label=${muted ? t(l, 'Unmute conversation') : t(l, 'Mute conversation')} title=${muted ? t(l, 'Unmute conversation') : t(l, 'Mute conversation')}
           @click=${() => s.mutes.set(this.current, !muted)}>${muted ? '🔕' : '🔔'}</button>
       </cc-chat-view>` : nothing;
-    const list = html`<cc-chat-list .session=${s} .lang=${l} current=${this.current} ?noNewChat=${this.noNewChat}
+    const list = html`<cc-chat-list exportparts="conversation-list, avatar" .session=${s} .lang=${l} current=${this.current} ?noNewChat=${this.noNewChat}
       ?onlineUsers=${this.onlineUsers} @cc-select=${this.onSelect} @cc-new-chat=${() => (this.view = 'new')}></cc-chat-list>`;
     const newChat = html`<cc-chat-new .session=${s} .lang=${l} @cc-select=${this.onSelect} @cc-back=${this.onBack}></cc-chat-new>`;
     let body;
@@ -328,7 +352,7 @@ export class CcChat extends CcElement {
     const push = this.push ? html`<cc-push-control class="push" .session=${s} .vapidKey=${this.push}
       .pushService=${this.pushService} .serviceWorker=${this.serviceWorker} ?privacy=${this.pushPrivacy} .lang=${l}></cc-push-control>` : nothing;
     const profile = this.profile ? html`<div class="overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) this.profile = ''; }}>
-      <cc-profile-card .session=${s} jid=${this.profile} .lang=${l} @cc-close=${() => { this.profile = ''; this.viewEl()?.focusComposer(); }}></cc-profile-card></div>` : nothing;
+      <cc-profile-card exportparts="profile, avatar" .session=${s} jid=${this.profile} .lang=${l} @cc-close=${this.closeProfile}></cc-profile-card></div>` : nothing;
     return html`${status}${push}${this.renderNotificationAsk()}${this.calls ? this.extras.renderCall() : nothing}${body}${this.extras.renderBoard()}${profile}`;
   }
 

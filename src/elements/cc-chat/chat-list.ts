@@ -132,8 +132,9 @@ export class ChatList extends LitElement {
       <ul role="listbox" aria-label=${t(l, 'Conversations')} part="conversation-list">
         ${virtualize({
           items: list as ConversationSummary[],
-          keyFunction: (c: ConversationSummary) => c.jid,
-          renderItem: (c: ConversationSummary, i: number) => this.renderItem(c, presence[c.jid]?.show ?? 'offline', i),
+          // Past the end of a list that just shrank, the virtualizer may ask once more for its old range.
+          keyFunction: (c: ConversationSummary | undefined, i: number) => c?.jid ?? `gone-${i}`,
+          renderItem: (c: ConversationSummary | undefined, i: number) => (c ? this.renderItem(c, presence[c.jid]?.show ?? 'offline', i) : html``),
           scroller: true,
           layout: flow(),
         })}

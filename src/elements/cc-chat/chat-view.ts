@@ -8,7 +8,7 @@ import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 // chunk of its own after the first render.
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { Conversation } from '../../core/conversation.js';
-import { canDelete, canEdit, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
+import { canDelete, canEdit, canReport, findReplied, ownReactor, refOf, toggleReaction } from '../../core/message-actions.js';
 import { mentionsMe } from '../../core/protocol/mentions.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
@@ -16,7 +16,7 @@ import { countReactions } from '../../core/stores/apply-action.js';
 import { t } from '../i18n.js';
 import { dayLabel } from '../ui/format.js';
 import type { ChatComposer } from './composer.js';
-import { headerStyles, renderHeader, roomAction } from './conversation-header.js';
+import { answerRoom, headerStyles, renderHeader, renderRoomDialog, type RoomQuestion } from './conversation-header.js';
 import { messageStyles, renderMessage, toRows, type Row } from './message-item.js';
 import { MessageActions, popupStyles } from './message-popups.js';
 import { sharedStyles } from './shared-styles.js';
@@ -54,6 +54,10 @@ export class ChatView extends LitElement {
   @state() private pin: { index: number; block: 'start' | 'end' | 'center' | 'nearest' } | null = null;
   @state() private flashKey = '';
   @state() private notice = '';
+  /** The room question (subject, invite) whose dialog is open. */
+  @state() private asking: { ask: RoomQuestion; error: string } | null = null;
+  /** What had focus when that dialog opened, to return to. */
+  private askedFrom?: HTMLElement;
   @query('cc-chat-composer') private composer?: ChatComposer;
   @query('.log') private log?: HTMLElement;
   private conv?: Conversation;
@@ -91,6 +95,11 @@ export class ChatView extends LitElement {
   }
 
   protected override updated() {
+    const ask = this.renderRoot.querySelector<HTMLDialogElement>('dialog.ask');
+    if (ask && !!this.asking !== ask.open) {
+      if (this.asking) ask.showModal();
+      else ask.close();
+    }
     if (this.conv?.kind === 'chat') this.session?.avatars.want(this.conv.jid);
     // A pin that kept the reading position across a prepend has done its job once laid out; left
     // in place it would hold the view there while the user scrolls on.
@@ -299,7 +308,7 @@ export class ChatView extends LitElement {
     void this.focusMessage(row.key);
   };
 
-  private nameOf = (who: string) => {
+  nameOf = (who: string) => {
     const s = this.session!;
     const conv = this.conv!;
     if (conv.kind === 'room') {
@@ -325,9 +334,14 @@ export class ChatView extends LitElement {
     return html`
       ${renderHeader({
         session: s, jid: conv.jid, room, lang: l, showBack: this.showBack, occupantsOpen: this.showOccupants,
-        back: () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true })),
+        back: () => this.back(),
         toggleOccupants: () => { this.showOccupants = !this.showOccupants; },
-        roomAction: (k) => void roomAction(s, conv.jid, k, l, () => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))),
+        roomAction: (k) => {
+          if (k === 'leave') return void s.rooms.leave(conv.jid).then(() => this.back());
+          this.askedFrom = (this.shadowRoot?.activeElement as HTMLElement | null) ?? undefined;
+          this.asking = { ask: k, error: '' };
+        },
+        openOccupant: (nick) => this.dispatchEvent(new CustomEvent('cc-profile', { detail: { jid: `${conv.jid}/${nick}` }, bubbles: true, composed: true })),
       })}
       ${this.notice ? html`<div class="notice" role="status">${this.notice}</div>` : nothing}
       <div class="log" part="log" role="log" aria-label=${t(l, 'Messages')} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKey}
@@ -336,16 +350,46 @@ export class ChatView extends LitElement {
         ${conv.$loading.get() && this.rows.length === 0 ? html`<p class="empty" role="status">${t(l, 'Loading…')}</p>` : nothing}
         ${virtualize({
           items: this.rows,
-          keyFunction: (r: Row) => r.key,
-          renderItem: (r: Row) => this.renderRow(r),
+          // Right after rows go away (a blocked sender's), the list may still ask for the range it
+          // had: indices past the end give undefined until it catches up.
+          keyFunction: (r: Row | undefined, i: number) => r?.key ?? `gone-${i}`,
+          renderItem: (r: Row | undefined) => (r ? this.renderRow(r) : html``),
           scroller: true,
           layout: flow(this.pin ? { pin: this.pin } : {}),
         })}
       </div>
       <div class="typing" aria-live="polite">${typing.length ? this.typingLine(typing) : ''}</div>
-      <cc-chat-composer .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${l} @cc-sent=${this.onSent}></cc-chat-composer>
-      ${this.actions.dialog()}
+      <cc-chat-composer exportparts="composer, composer-banner" .session=${s} .conv=${conv} .accept=${this.attachments} .lang=${l} @cc-sent=${this.onSent}></cc-chat-composer>
+      ${this.actions.dialog()}${this.actions.reportDialog()}
+      ${renderRoomDialog({
+        ask: this.asking?.ask ?? null, lang: l, error: this.asking?.error ?? '', subject: room?.subject ?? '',
+        submit: (v) => void this.answer(v), cancel: () => this.closeAsk(),
+      })}
       ${this.dropping ? html`<div class="drop" @dragleave=${() => { this.dropping = false; }}><p>${t(l, 'Drop files to send them')}</p></div>` : nothing}`;
+  }
+
+  private back() {
+    this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }));
+  }
+
+  private async answer(value: string) {
+    const a = this.asking;
+    if (!a || !this.session || !this.conv) return;
+    if (!value) return this.closeAsk();
+    const error = await answerRoom(this.session, this.conv.jid, a.ask, value, this.lang);
+    if (this.asking !== a) return;
+    if (error) this.asking = { ...a, error };
+    else this.closeAsk();
+  }
+
+  private closeAsk() {
+    this.asking = null;
+    void this.updateComplete.then(() => this.askedFrom?.focus());
+  }
+
+  /** Focus back on an occupant in the list (their card closed). */
+  focusOccupant(nick: string) {
+    void this.updateComplete.then(() => [...this.renderRoot.querySelectorAll<HTMLElement>('button.occupant')].find((b) => b.dataset.nick === nick)?.focus());
   }
 
   private renderRow(r: Row) {
@@ -362,7 +406,7 @@ export class ChatView extends LitElement {
       replied: m.reply ? findReplied(conv, m) : undefined,
       reactions: countReactions(m.reactions, me),
       mentioned: conv.kind === 'room' && mentionsMe(m, conv.jid, me, s.connection.bare),
-      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m),
+      canRespond: respond, canEdit: canEdit(conv, m), canDelete: canDelete(s, conv, m), canReport: canReport(m),
       expanded: this.expanded.has(m.key), flash: this.flashKey === m.key,
       picker: this.actions.popupFor(m),
       on: {

@@ -11,6 +11,7 @@ import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
 import { uploadService, type UploadError } from '../../core/upload.js';
 import { t } from '../i18n.js';
+import { cssProps } from '../ui/css-props.js';
 import { fileSize } from '../ui/format.js';
 import { mediaSize } from './attachment.js';
 import { sharedStyles } from './shared-styles.js';
@@ -340,7 +341,7 @@ export class ChatComposer extends LitElement {
         const pct = u.size ? Math.min(100, Math.floor((u.loaded * 100) / u.size)) : 0;
         return html`<div class="upload"><span class="fname">${u.name}</span>
           <div class="bar" role="progressbar" aria-label=${t(l, 'Uploading {name}', { name: u.name })} aria-valuemin="0" aria-valuemax="100"
-            aria-valuenow=${pct}><span style=${`width:${pct}%`}></span></div>
+            aria-valuenow=${pct}><span ${cssProps({ width: `${pct}%` })}></span></div>
           <button class="icon" aria-label=${t(l, 'Cancel upload')} title=${t(l, 'Cancel upload')} @click=${() => u.cancel()}>✕</button></div>`;
       })}`;
   }

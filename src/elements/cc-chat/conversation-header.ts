@@ -1,6 +1,7 @@
 // The top of an open conversation: who it is with (presence, last seen) or the room (subject, size),
-// and the room's tools and occupants list.
+// and the room's tools (with their dialog) and occupants list.
 import { css, html, nothing } from 'lit';
+import { isBareJid } from '../../core/config.js';
 import type { RoomState } from '../../core/rooms.js';
 import type { Session } from '../../core/session.js';
 import { t } from '../i18n.js';
@@ -21,6 +22,8 @@ export interface HeaderContext {
   back(): void;
   toggleOccupants(): void;
   roomAction(kind: 'subject' | 'invite' | 'leave'): void;
+  /** Opens an occupant's card. */
+  openOccupant(nick: string): void;
 }
 
 export function renderHeader(c: HeaderContext) {
@@ -60,29 +63,59 @@ function roomPanel(c: HeaderContext, room: RoomState) {
       <button class="btn" @click=${() => c.roomAction('invite')}>${t(l, 'Invite')}</button>
       <button class="btn" @click=${() => c.roomAction('leave')}>${t(l, 'Leave room')}</button>
     </div>
-    <section class="occupants" aria-label=${t(l, 'Occupants list')}>
-      <ul>${list.map((o) => html`<li>${avatar(o.nick, `${room.jid}/${o.nick}`, 24)}<span>${o.nick}</span>
+    <section class="occupants" part="occupants" aria-label=${t(l, 'Occupants list')}>
+      <ul>${list.map((o) => html`<li><button class="occupant" data-nick=${o.nick} @click=${() => c.openOccupant(o.nick)}>${avatar(o.nick, `${room.jid}/${o.nick}`, 24)}<span>${o.nick}</span></button>
         <span class="muted">${roleText(o.role, l)}${o.affiliation !== 'none' ? ` · ${affiliationText(o.affiliation, l)}` : ''}</span></li>`)}</ul>
     </section>`;
 }
 
-/** Room tools (they ask with the browser's prompt for now). */
-export async function roomAction(s: Session, room: string, kind: 'subject' | 'invite' | 'leave', l: string, left: () => void) {
-  if (kind === 'leave') {
-    await s.rooms.leave(room);
-    left();
-    return;
+export type RoomQuestion = 'subject' | 'invite';
+
+export interface RoomDialog {
+  ask: RoomQuestion | null;
+  lang: string;
+  error: string;
+  subject: string;
+  submit(value: string): void;
+  cancel(): void;
+}
+
+/** What Change subject and Invite ask, in a modal dialog (Escape or Cancel closes it). */
+export function renderRoomDialog(d: RoomDialog) {
+  const l = d.lang;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    d.submit((e.currentTarget as HTMLFormElement).querySelector('input')!.value.trim());
+  };
+  const subject = d.ask === 'subject';
+  return html`<dialog class="confirm ask" aria-labelledby="ask-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
+    ${d.ask ? html`<form @submit=${submit}>
+      <h2 id="ask-title">${subject ? t(l, 'Change subject') : t(l, 'Invite someone')}</h2>
+      <label>${subject ? t(l, 'New subject') : t(l, 'Address (name@example.com)')}
+        <input type="text" name="value" autocomplete="off" maxlength="500" .value=${subject ? d.subject : ''}></label>
+      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
+      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>${t(l, 'Cancel')}</button>
+        <button class="btn primary" type="submit">${subject ? t(l, 'Save') : t(l, 'Send invitation')}</button></div>
+    </form>` : nothing}
+  </dialog>`;
+}
+
+/** Sets the subject or invites someone; resolves with what to show when the input or the server says no. */
+export async function answerRoom(s: Session, room: string, ask: RoomQuestion, value: string, lang: string): Promise<string> {
+  if (ask === 'invite' && !isBareJid(value.toLowerCase())) return t(lang, '“{value}” is not an address like name@example.com', { value });
+  try {
+    if (ask === 'subject') await s.rooms.setSubject(room, value);
+    else await s.rooms.invite(room, value.toLowerCase());
+    return '';
+  } catch (e) {
+    return t(lang, 'That did not work: {reason}', { reason: (e as Error & { condition?: string }).condition ?? (e as Error).message });
   }
-  const value = prompt(kind === 'subject' ? t(l, 'New subject') : t(l, 'Invite (address, e.g. name@example.com)'))?.trim();
-  if (!value) return;
-  if (kind === 'subject') await s.rooms.setSubject(room, value);
-  else await s.rooms.invite(room, value);
 }
 
 // XEP-0045 roles and affiliations, as people call them.
-const roleText = (r: string, l: string) => r === 'moderator' ? t(l, 'moderator') : r === 'participant' ? t(l, 'participant')
+export const roleText = (r: string, l: string) => r === 'moderator' ? t(l, 'moderator') : r === 'participant' ? t(l, 'participant')
   : r === 'visitor' ? t(l, 'visitor') : r;
-const affiliationText = (a: string, l: string) => a === 'owner' ? t(l, 'owner') : a === 'admin' ? t(l, 'admin')
+export const affiliationText = (a: string, l: string) => a === 'owner' ? t(l, 'owner') : a === 'admin' ? t(l, 'admin')
   : a === 'member' ? t(l, 'member') : a === 'outcast' ? t(l, 'banned') : a;
 
 export const headerStyles = css`
@@ -93,5 +126,7 @@ export const headerStyles = css`
   .occupants { border-bottom: 1px solid var(--cc-border); padding: var(--cc-space) calc(var(--cc-space) * 1.5); max-height: 40%; overflow: auto; }
   .occupants ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
   .occupants li { display: flex; gap: 8px; align-items: center; }
+  .occupants .occupant { display: flex; gap: 8px; align-items: center; border: 0; background: none; padding: 2px 4px; border-radius: 6px; text-align: start; }
+  .occupants .occupant:hover { background: var(--cc-bubble-in); }
   .roomtools { display: flex; gap: 6px; flex-wrap: wrap; padding: 6px calc(var(--cc-space) * 1.5); border-bottom: 1px solid var(--cc-border); }
 `;

@@ -15,7 +15,7 @@ const statusText = (s: Status, l: string) => s === 'pending' ? t(l, 'Sending…'
 /** Longer texts show their beginning and a `Show more` button, so one message cannot flood the log. */
 export const LONG_TEXT = 3000;
 
-export type MessageAction = 'react' | 'reply' | 'edit' | 'delete';
+export type MessageAction = 'react' | 'reply' | 'edit' | 'delete' | 'report';
 
 export type Row = { key: string; day: number } | { key: string; m: ChatMessage; showNick: boolean };
 
@@ -44,6 +44,7 @@ export interface MessageContext {
   canRespond: boolean;
   canEdit: boolean;
   canDelete: boolean;
+  canReport: boolean;
   expanded: boolean;
   flash: boolean;
   /** The reactions popup opened from this message. */
@@ -119,6 +120,7 @@ function renderActions(m: ChatMessage, c: MessageContext) {
     ${c.canRespond ? b('reply', t(l, 'Reply'), '↩') : nothing}
     ${c.canEdit ? b('edit', t(l, 'Edit'), '✎') : nothing}
     ${c.canDelete ? b('delete', t(l, 'Delete'), '🗑') : nothing}
+    ${c.canReport ? b('report', t(l, 'Report'), '⚑') : nothing}
   </div>`;
 }
 

@@ -2,7 +2,8 @@
 // the confirmation before deleting a message for everyone; and the controller that runs them.
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Conversation } from '../../core/conversation.js';
-import { canDelete, moderate, retract, toggleReaction } from '../../core/message-actions.js';
+import { authorOf, canDelete, canReport, moderate, reportMessage, retract, toggleReaction } from '../../core/message-actions.js';
+import type { ReportReason } from '../../core/protocol/blocking.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
 import { t } from '../i18n.js';
@@ -51,7 +52,7 @@ export function renderDeleteDialog(d: DeleteDialog) {
     d.confirm(reason);
   };
   const l = d.lang;
-  return html`<dialog class="confirm" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
+  return html`<dialog class="confirm delete" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
     ${d.m ? html`<form @submit=${submit}>
       <h2 id="confirm-title">${d.moderating ? t(l, 'Delete this message for everyone in the room?') : t(l, 'Delete this message for everyone?')}</h2>
       <p class="muted">${t(l, 'Clients that do not support deleting may keep showing it.')}</p>
@@ -63,11 +64,43 @@ export function renderDeleteDialog(d: DeleteDialog) {
   </dialog>`;
 }
 
+export interface ReportDialog {
+  lang: string;
+  /** Who wrote the message, as shown. */
+  who: string | null;
+  error: string;
+  busy: boolean;
+  send(reason: ReportReason, text: string): void;
+  cancel(): void;
+}
+
+/** Reporting one message (XEP-0377): a reason, optional details; the author is blocked with it. */
+export function renderReportDialog(d: ReportDialog) {
+  const l = d.lang;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget as HTMLFormElement);
+    d.send(data.get('reason') as ReportReason, String(data.get('text') ?? '').trim());
+  };
+  return html`<dialog class="confirm report" aria-labelledby="report-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
+    ${d.who !== null ? html`<form @submit=${submit}>
+      <h2 id="report-title">${t(l, 'Report this message')}</h2>
+      <p class="muted">${t(l, 'The server\'s administrators get the report, and {name} is blocked.', { name: d.who })}</p>
+      <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>
+      <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
+      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
+      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>${t(l, 'Cancel')}</button>
+        <button class="btn primary" type="submit" ?disabled=${d.busy}>${t(l, 'Send report and block')}</button></div>
+    </form>` : nothing}
+  </dialog>`;
+}
+
 export interface ActionsHost extends ReactiveControllerHost, HTMLElement {
   readonly session?: Session;
   readonly conversation?: Conversation;
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly lang: string;
+  nameOf(who: string): string;
   startReply(m: ChatMessage): void;
   startEdit(m: ChatMessage): void;
   focusMessage(key: string, inner?: string): Promise<void>;
@@ -79,21 +112,25 @@ export interface ActionsHost extends ReactiveControllerHost, HTMLElement {
 export class MessageActions implements ReactiveController {
   private reacting: { key: string; dataSource: string | null } | null = null;
   private deleting: { m: ChatMessage; error: string } | null = null;
+  private reporting: { m: ChatMessage; error: string; busy: boolean } | null = null;
 
   constructor(private readonly host: ActionsHost) {
     host.addController(this);
   }
 
   hostUpdated() {
-    const dialog = this.host.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm');
-    if (dialog && !!this.deleting !== dialog.open) {
-      if (this.deleting) dialog.showModal();
-      else dialog.close();
+    const root = this.host.renderRoot;
+    for (const [sel, want] of [['dialog.delete', !!this.deleting], ['dialog.report', !!this.reporting]] as const) {
+      const dialog = root.querySelector<HTMLDialogElement>(sel);
+      if (dialog && want !== dialog.open) {
+        if (want) dialog.showModal();
+        else dialog.close();
+      }
     }
   }
 
   reset() {
-    this.reacting = this.deleting = null;
+    this.reacting = this.deleting = this.reporting = null;
     this.host.requestUpdate();
   }
 
@@ -104,6 +141,7 @@ export class MessageActions implements ReactiveController {
     else if (kind === 'reply') this.host.startReply(m);
     else if (kind === 'edit') this.host.startEdit(m);
     else if (kind === 'delete' && canDelete(session, conversation, m)) this.deleting = { m, error: '' };
+    else if (kind === 'report' && canReport(m)) this.reporting = { m, error: '', busy: false };
     this.host.requestUpdate();
     if (kind === 'react' && this.reacting) this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>('.react-popup button')?.focus());
   };
@@ -155,6 +193,41 @@ export class MessageActions implements ReactiveController {
     });
   }
 
+  reportDialog() {
+    const r = this.reporting;
+    const { session, conversation } = this.host;
+    const who = r && session && conversation ? r.m.nick ?? this.host.nameOf(authorOf(session, conversation, r.m)) : null;
+    return renderReportDialog({
+      lang: this.host.lang, who, error: r?.error ?? '', busy: !!r?.busy,
+      send: (reason, text) => void this.sendReport(reason, text),
+      cancel: () => {
+        this.reporting = null;
+        this.host.requestUpdate();
+        if (r) void this.host.focusMessage(r.m.key);
+      },
+    });
+  }
+
+  private async sendReport(reason: ReportReason, text: string) {
+    const r = this.reporting;
+    const { session, conversation } = this.host;
+    if (!r || !session || !conversation || r.busy) return;
+    const who = r.m.nick ?? this.host.nameOf(authorOf(session, conversation, r.m));
+    this.reporting = { ...r, busy: true, error: '' };
+    this.host.requestUpdate();
+    try {
+      await reportMessage(session, conversation, r.m, reason, text);
+    } catch (e) {
+      const why = (e as Error & { condition?: string }).condition ?? (e as Error).message;
+      this.reporting = { ...r, busy: false, error: t(this.host.lang, 'That did not work: {reason}', { reason: why }) };
+      this.host.requestUpdate();
+      return;
+    }
+    this.reporting = null;
+    this.host.showNotice(t(this.host.lang, 'Message reported; {name} is blocked.', { name: who }));
+    this.host.focusComposer();
+  }
+
   private async confirmDelete(reason: string) {
     const d = this.deleting;
     const { session, conversation } = this.host;
@@ -181,6 +254,7 @@ export const popupStyles = css`
   .react-popup cc-emoji-picker { height: 300px; width: min(300px, 80vw); }
   dialog.confirm { border: 1px solid var(--cc-border); border-radius: var(--cc-radius); background: var(--cc-bg); color: var(--cc-fg); max-width: 340px; }
   dialog.confirm h2 { font-size: 15px; margin: 0 0 6px; }
+  dialog.confirm select, dialog.confirm textarea { width: 100%; }
   dialog.confirm label { display: grid; gap: 4px; margin: 8px 0; font-size: 13px; }
   dialog.confirm .buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top: 8px; }
   dialog.confirm .error { color: var(--cc-error); }

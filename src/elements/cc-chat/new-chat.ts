@@ -13,7 +13,9 @@ export class NewChat extends LitElement {
     h2 { font-size: 16px; margin: 0; }
     label { display: grid; gap: 4px; font-size: 13px; }
     .row { display: flex; gap: var(--cc-space); align-items: center; }
-    .error { color: var(--cc-error); font-size: 13px; }
+    .error { color: var(--cc-error); font-size: 13px; padding: 0 16px; }
+    .grow { flex: 1; }
+    .grid { display: grid; gap: 8px; }
     hr { border: 0; border-top: 1px solid var(--cc-border); margin: 0; }
   `];
 
@@ -65,21 +67,21 @@ export class NewChat extends LitElement {
       <section>
         <div class="row"><button class="icon" aria-label=${t(l, 'Back')} @click=${() => this.dispatchEvent(new CustomEvent('cc-back', { bubbles: true, composed: true }))}>←</button><h2>${t(l, 'New chat')}</h2></div>
         <form @submit=${this.start} class="row">
-          <label style="flex:1">${t(l, 'Address')}<input type="text" name="address" aria-label=${t(l, 'Address')} placeholder="name@example.com" autocomplete="off"></label>
+          <label class="grow">${t(l, 'Address')}<input type="text" name="address" aria-label=${t(l, 'Address')} placeholder="name@example.com" autocomplete="off"></label>
           <button class="btn primary" type="submit">${t(l, 'Start chat')}</button>
         </form>
       </section>
       <hr>
       <section>
         <h2>${t(l, 'Create a room')}</h2>
-        <form @submit=${this.create} style="display:grid;gap:8px">
+        <form @submit=${this.create} class="grid">
           <label>${t(l, 'Room name')}<input type="text" name="name" aria-label=${t(l, 'Room name')} autocomplete="off"></label>
           <label class="row"><input type="checkbox" name="members" aria-label=${t(l, 'Members only')}> ${t(l, 'Members only')}</label>
           <label>${t(l, 'Invite (addresses, comma-separated)')}<input type="text" name="invite" aria-label=${t(l, 'Invite')} autocomplete="off"></label>
           <button class="btn primary" type="submit" ?disabled=${this.busy}>${t(l, 'Create room')}</button>
         </form>
       </section>
-      ${this.error ? html`<p class="error" role="alert" style="padding:0 16px">${this.error}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     </div>`;
   }
 }

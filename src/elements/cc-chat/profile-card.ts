@@ -1,4 +1,5 @@
-// A contact's card: picture, name, address, status and last seen, and block / report / remove.
+// A contact's card: picture, name, address, status and last seen, and block / report / remove. For
+// a room occupant (jid `room/nick`): nick, real address when the room shows it, role and affiliation.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ReportReason } from '../../core/protocol/blocking.js';
@@ -7,7 +8,7 @@ import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
 import { sharedStyles } from './shared-styles.js';
 import { t } from '../i18n.js';
-import { showText } from './conversation-header.js';
+import { affiliationText, roleText, showText } from './conversation-header.js';
 
 export class ProfileCard extends LitElement {
   static override styles = [sharedStyles, css`
@@ -37,9 +38,9 @@ export class ProfileCard extends LitElement {
       this.unsubs.forEach((u) => u());
       const s = this.session;
       const r = () => this.requestUpdate();
-      this.unsubs = s ? [s.$presence.listen(r), s.blocking.$blocked.listen(r), s.avatars.$urls.listen(r), s.contacts.$roster.listen(r)] : [];
+      this.unsubs = s ? [s.$presence.listen(r), s.blocking.$blocked.listen(r), s.avatars.$urls.listen(r), s.contacts.$roster.listen(r), s.rooms.$rooms.listen(r)] : [];
     }
-    if (changed.has('jid') && this.jid) void this.session?.contacts.fetchLastSeen(this.jid).catch(() => {});
+    if (changed.has('jid') && this.jid && !this.jid.includes('/')) void this.session?.contacts.fetchLastSeen(this.jid).catch(() => {});
   }
 
   override disconnectedCallback() {
@@ -63,6 +64,10 @@ export class ProfileCard extends LitElement {
     } catch (e) {
       this.problem = t(this.lang, 'That did not work: {reason}', { reason: (e as Error & { condition?: string }).condition ?? (e as Error).message });
     }
+    // The button that was used may be gone (Block became Unblock, the report form closed): keep
+    // focus in the card, so the keyboard (Escape included) still works here.
+    await this.updateComplete;
+    if (!this.shadowRoot?.activeElement) this.renderRoot.querySelector<HTMLElement>('button')?.focus();
   }
 
   private async report(e: SubmitEvent) {
@@ -72,30 +77,77 @@ export class ProfileCard extends LitElement {
     const reason = data.get('reason') as ReportReason;
     const text = String(data.get('text') ?? '').trim();
     await this.run(async () => {
-      await this.session!.blocking.block(this.jid, { reason, ...(text ? { text } : {}) });
+      await this.session!.blocking.block(this.target(), { reason, ...(text ? { text } : {}) });
       this.reporting = false;
     });
+  }
+
+  /** The occupant, when the card is for one. */
+  private occupant() {
+    const at = this.jid.indexOf('/');
+    if (at < 0 || !this.session) return null;
+    const room = this.jid.slice(0, at);
+    const nick = this.jid.slice(at + 1);
+    const r = this.session.rooms.$rooms.get()[room];
+    return { nick, self: r?.nick === nick, o: r?.occupants[nick] };
+  }
+
+  /** Whom Block and Report name: an occupant's real address when known, else their address in the room. */
+  private target() {
+    const real = this.occupant()?.o?.jid;
+    return real ? real.split('/')[0]!.toLowerCase() : this.jid;
+  }
+
+  private reportForm(name: string) {
+    const l = this.lang;
+    return html`<form @submit=${this.report} aria-label=${t(l, 'Report {name}', { name })}>
+      <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>
+      <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
+      <div class="row"><button class="btn primary" type="submit">${t(l, 'Send report and block')}</button>
+        <button class="btn" type="button" @click=${() => (this.reporting = false)}>${t(l, 'Cancel')}</button></div>
+    </form>`;
+  }
+
+  private renderOccupant(s: Session, occ: NonNullable<ReturnType<ProfileCard['occupant']>>) {
+    const l = this.lang;
+    const { nick, o } = occ;
+    const real = o?.jid?.split('/')[0];
+    const target = this.target();
+    const blocked = s.blocking.has(target);
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } };
+    return html`<div class="card" part="profile" role="dialog" aria-label=${t(l, 'Occupant info')} @keydown=${onKey}>
+      <div class="who">${avatar(nick, this.jid, 64, real ? s.avatars.$urls.get()[real] : undefined)}
+        <div><h2>${nick}</h2><div class="jid">${real ?? t(l, 'The room does not show their address')}</div></div></div>
+      ${o ? html`<div>${showText(o.show, l)}</div>
+        <div class="role">${t(l, 'Role: {role}', { role: roleText(o.role, l) })}${o.affiliation !== 'none' ? html` · ${t(l, 'Affiliation: {affiliation}', { affiliation: affiliationText(o.affiliation, l) })}` : nothing}</div>`
+        : html`<div class="muted">${t(l, 'Not in the room any more')}</div>`}
+      ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name: nick })}</div>` : nothing}
+      ${this.reporting ? this.reportForm(nick) : html`<div class="row">
+        ${occ.self ? nothing : blocked
+          ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(target))}>${t(l, 'Unblock')}</button>`
+          : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(target))}>${t(l, 'Block')}</button>
+                 <button class="btn" @click=${() => (this.reporting = true)}>${t(l, 'Report')}</button>`}
+        <button class="btn" @click=${this.close}>${t(l, 'Close')}</button></div>`}
+      ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : nothing}
+    </div>`;
   }
 
   override render() {
     const s = this.session;
     if (!s || !this.jid) return nothing;
+    const occ = this.occupant();
+    if (occ) return this.renderOccupant(s, occ);
     const name = s.contacts.name(this.jid);
     const p = s.$presence.get()[this.jid];
     const show = p?.show ?? 'offline';
     const blocked = s.blocking.has(this.jid);
     const l = this.lang;
-    return html`<div class="card" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
+    return html`<div class="card" part="profile" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
       <div class="who">${avatar(name, this.jid, 64, s.avatars.$urls.get()[this.jid])}
         <div><h2>${name}</h2><div class="jid">${this.jid}</div></div></div>
       <div>${showText(show, l)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>
       ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name })}</div>` : nothing}
-      ${this.reporting ? html`<form @submit=${this.report} aria-label=${t(l, 'Report {name}', { name })}>
-          <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>
-          <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
-          <div class="row"><button class="btn primary" type="submit">${t(l, 'Send report and block')}</button>
-            <button class="btn" type="button" @click=${() => (this.reporting = false)}>${t(l, 'Cancel')}</button></div>
-        </form>` : this.removing ? html`<div class="row" role="group" aria-label=${t(l, 'Remove contact')}>
+      ${this.reporting ? this.reportForm(name) : this.removing ? html`<div class="row" role="group" aria-label=${t(l, 'Remove contact')}>
           <span>${t(l, 'Remove {name} from your contacts? You will no longer see each other’s status.', { name })}</span>
           <button class="btn primary" @click=${() => this.run(async () => { await s.contacts.remove(this.jid); this.close(); })}>${t(l, 'Remove')}</button>
           <button class="btn" @click=${() => (this.removing = false)}>${t(l, 'Cancel')}</button></div>` : html`<div class="row">

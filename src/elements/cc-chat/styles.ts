@@ -12,16 +12,25 @@ const own = css`
     --cc-panel-height: 560px;
     display: block;
     box-sizing: border-box;
-    font: 14px/1.4 var(--cc-font);
+    font: var(--cc-font-size, 14px)/1.4 var(--cc-font);
     color: var(--cc-fg);
+    --cc-scheme: light;
   }
-  :host([theme='dark']) { --cc-bubble-in: #1f2937; --cc-error: #fca5a5; }
+  :host([theme='dark']) { --cc-bubble-in: #1f2937; --cc-error: #fca5a5; --cc-scheme: dark; }
   @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) { --cc-bubble-in: #1f2937; --cc-error: #fca5a5; }
+    :host([theme='auto']) { --cc-bubble-in: #1f2937; --cc-error: #fca5a5; --cc-scheme: dark; }
+  }
+  /* The page's rules reach the host element (a page's "* { all: unset }" or "body { letter-spacing }"
+     included), and what the host inherits flows into the shadow tree. The outermost boxes start from
+     initial values instead (direction stays inherited, for RTL pages), so nothing the page sets on
+     itself or on the host changes how the widget looks; the rules below then set what they need. */
+  .launcher, .panel, .live {
+    all: initial; box-sizing: border-box; font: var(--cc-font-size, 14px)/1.4 var(--cc-font); color: var(--cc-fg); color-scheme: var(--cc-scheme);
   }
   :host([mode='embedded']), :host([mode='split']) { height: 100%; }
   *, *::before, *::after { box-sizing: inherit; }
   [hidden] { display: none !important; }
+  .live { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .panel { display: flex; flex-direction: column; height: 100%; min-height: 0; background: var(--cc-bg); }
   :host([mode='launcher']) .panel {
     position: fixed; bottom: calc(var(--cc-space) * 10); right: calc(var(--cc-space) * 2);
@@ -33,7 +42,7 @@ const own = css`
   .launcher {
     position: fixed; bottom: calc(var(--cc-space) * 2); right: calc(var(--cc-space) * 2); z-index: var(--cc-z-index);
     width: 56px; height: 56px; border-radius: 50%; border: 0; background: var(--cc-accent); color: var(--cc-accent-contrast);
-    font: inherit; font-size: 24px; cursor: pointer; box-shadow: 0 4px 12px rgb(0 0 0 / 0.25);
+    font-size: 24px; cursor: pointer; box-shadow: 0 4px 12px rgb(0 0 0 / 0.25);
   }
   :host([position='left']) .launcher { right: auto; left: calc(var(--cc-space) * 2); }
   .launcher { display: grid; place-items: center; }

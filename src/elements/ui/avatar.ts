@@ -1,6 +1,7 @@
 // Avatars: the contact's picture, or initials on a colour derived from the address (so a contact
 // keeps its colour).
 import { html } from 'lit';
+import { cssProps } from './css-props.js';
 
 export function avatarColor(jid: string): string {
   let h = 0;
@@ -19,8 +20,8 @@ export function initials(name: string): string {
 export function avatar(name: string, jid: string, size = 36, url?: string) {
   if (url) {
     return html`<img class="avatar" part="avatar" alt="" aria-hidden="true" src=${url} width=${size} height=${size}
-      style="--size:${size}px;object-fit:cover;background:${avatarColor(jid)}">`;
+      ${cssProps({ '--size': `${size}px`, 'object-fit': 'cover', background: avatarColor(jid) })}>`;
   }
   return html`<span class="avatar" part="avatar" aria-hidden="true"
-    style="--size:${size}px;background:${avatarColor(jid)}">${initials(name)}</span>`;
+    ${cssProps({ '--size': `${size}px`, background: avatarColor(jid) })}>${initials(name)}</span>`;
 }

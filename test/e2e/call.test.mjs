@@ -2,8 +2,11 @@
 // microphone, through the built dist/cc.js, against the real Prosody. Assertions are on what the
 // user sees and on what the wire carries (WebRTC statistics), never on elapsed time.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { befriend, launchBrowser, newAccount, pageUrl, stack, startStaticServer } from '../support/e2e.mjs';
+import { client, xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, pageUrl, stack, startStaticServer, unique, until, writeRoster } from '../support/e2e.mjs';
+import { solidPng } from '../support/png.mjs';
 import { callStats, openCall, steadyWhileFlowing, waitUntil } from './call-support.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -30,7 +33,8 @@ describe('cc-call: 1:1 video call', () => {
     await b.ready();
 
     await a.page.getByRole('button', { name: 'Video call' }).click();
-    await b.page.getByRole('alertdialog', { name: 'Incoming call' }).getByText(alice.jid).waitFor();
+    // No roster name: the dialog names the caller by the address's local part.
+    await b.page.getByRole('alertdialog', { name: 'Incoming call' }).getByText(alice.user, { exact: true }).waitFor();
     await b.page.getByRole('button', { name: 'Accept' }).click();
 
     // Both sides see the other's video: frames decoded keep growing.
@@ -79,6 +83,43 @@ describe('cc-call: 1:1 video call', () => {
     assert.equal(endA.reason, 'hangup');
     assert.equal(endB.reason, 'remote-hangup');
     assert.ok(endA.duration >= 0 && Number.isInteger(endA.duration));
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('cc-call: who is calling', () => {
+  it('the incoming-call dialog shows the caller\'s roster name and published picture', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    await befriend(alice, bob);
+    // Bob named alice in his roster (written while nobody is logged in, as befriend left it: mutual).
+    writeRoster(bob, [{ jid: alice.jid, name: 'Alice Liddell' }]);
+    // Alice published a picture (XEP-0084) from another client, as other XMPP clients do.
+    const x = client({ service: stack.service, domain: stack.domain, username: alice.user, password: alice.password, resource: unique('node') });
+    x.on('error', () => {});
+    await x.start();
+    const png = solidPng(8, [30, 160, 60]);
+    const id = createHash('sha1').update(png).digest('hex');
+    const publish = (node, payload) => x.iqCaller.request(xml('iq', { type: 'set' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' },
+      xml('publish', { node }, xml('item', { id }, payload)))));
+    await until(async () => {
+      await publish('urn:xmpp:avatar:data', xml('data', { xmlns: 'urn:xmpp:avatar:data' }, png.toString('base64')));
+      await publish('urn:xmpp:avatar:metadata', xml('metadata', { xmlns: 'urn:xmpp:avatar:metadata' }, xml('info', { id, type: 'image/png', bytes: String(png.length) })));
+      return true;
+    }, 'alice\'s picture published');
+    await x.stop();
+
+    const a = await open(alice, { with: bob.jid });
+    const b = await open(bob, { with: alice.jid });
+    await Promise.all([a.ready(), b.ready()]);
+    await a.page.getByRole('button', { name: 'Audio call' }).click();
+    const dialog = b.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await dialog.getByText('Alice Liddell', { exact: true }).waitFor();
+    assert.equal(await dialog.getByText(alice.jid).count(), 0, 'the name, not the bare address');
+    await waitUntil(() => dialog.locator('img.avatar').evaluate((img) => img.complete && img.naturalWidth === 8).catch(() => false), 'alice\'s picture in the dialog');
+    await b.page.getByRole('button', { name: 'Decline' }).click();
+    await a.page.getByText('Call declined').waitFor();
     assert.deepEqual([...a.errors, ...b.errors], []);
     await Promise.all([a.close(), b.close()]);
   });

@@ -51,7 +51,7 @@ describe('cc-chat: calls', () => {
     assert.equal(await b.page.getByRole('dialog', { name: 'Chat' }).isVisible(), false, 'bob\'s panel starts closed');
 
     await call.click();
-    await b.page.getByRole('alertdialog', { name: 'Incoming call' }).getByText(alice.jid).waitFor();
+    await b.page.getByRole('alertdialog', { name: 'Incoming call' }).getByText(alice.user, { exact: true }).waitFor();
     await b.page.getByRole('button', { name: 'Accept' }).click();
     await flowing(a.page);
     await flowing(b.page);
@@ -88,6 +88,30 @@ describe('cc-chat: calls', () => {
     await b.page.reload();
     await waitUntil(async () => (await callEvents(b.page)).includes('Missed audio call'), 'the missed call after a reload');
     assert.deepEqual(await callEvents(b.page), ['Missed audio call']);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+
+  it('an unanswered call times out: "no answer" for the caller, a missed call for the callee, in both conversations', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    await befriend(alice, bob);
+    const a = await chat(alice, { mode: 'embedded', with: bob.jid, calls: '' });
+    const b = await chat(bob, { mode: 'embedded', with: alice.jid, calls: '' });
+    await ringable(a.page);
+    await ringable(b.page);
+    // The docked cc-call's answer-timeout (the engine is the session's, shared with cc-chat): 2 s instead of 60.
+    await a.page.evaluate(() => { document.querySelector('cc-chat').shadowRoot.querySelector('cc-call.dock').answerTimeout = 2; });
+    const call = a.page.getByRole('button', { name: 'Video call' });
+    await waitUntil(() => call.isEnabled(), 'the Video call button');
+    await call.click();
+    await b.page.getByRole('button', { name: 'Accept' }).waitFor();
+    // Nobody answers: the caller gives up by itself (no Hang up click).
+    await a.page.getByText('No answer', { exact: true }).waitFor();
+    await b.page.getByText('Missed call', { exact: true }).waitFor();
+    await waitUntil(async () => (await callEvents(a.page)).includes('Video call, no answer'), 'the unanswered call in alice\'s conversation');
+    await waitUntil(async () => (await callEvents(b.page)).includes('Missed video call'), 'the missed call in bob\'s conversation');
+    assert.equal(await b.page.getByRole('button', { name: 'Accept' }).count(), 0, 'bob stopped ringing');
+    assert.deepEqual([...a.errors, ...b.errors], []);
     await Promise.all([a.ctx.close(), b.ctx.close()]);
   });
 

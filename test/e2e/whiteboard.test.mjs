@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, newAccount, pageUrl, stack, startStaticServer } from '../support/e2e.mjs';
 import {
-  authors, canonical, count, drag, onBoard, openBoard, privateStack, roomName, roomObserver, scenePixel, until, waitCount, waitPainted, waitReady,
+  authors, canonical, configureRoom, count, drag, onBoard, openBoard, privateStack, recordOverlayText, roomName, roomObserver, scenePixel, until,
+  waitCount, waitPainted, waitReady,
 } from '../support/whiteboard.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -33,11 +34,50 @@ describe('cc-whiteboard: live collaboration', () => {
     assert.equal(await canonical(b.page), await canonical(a.page));
     // On the wire: payload stanzas in our namespace, none with a <body>; cursors carry no-store hints.
     await until(() => observer.messages.some((m) => m.getChild('update', 'urn:x-cc:wb:0')), 'the update at a plain client');
-    assert.ok(observer.messages.length > 0);
+    // Alice's pointer moved while drawing: her cursor went out too.
+    await until(() => observer.messages.some((m) => m.getChild('cursor', 'urn:x-cc:wb:0')), 'a cursor at a plain client');
     for (const m of observer.messages) assert.equal(m.getChild('body'), undefined, m.toString());
     for (const m of observer.messages.filter((x) => x.getChild('cursor', 'urn:x-cc:wb:0'))) {
-      assert.ok(m.getChild('no-store', 'urn:xmpp:hints') && m.getChild('no-permanent-store', 'urn:xmpp:hints'));
+      assert.ok(m.getChild('no-store', 'urn:xmpp:hints') && m.getChild('no-permanent-store', 'urn:xmpp:hints'), m.toString());
     }
+    await observer.stop();
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+
+  it('remote cursors show the other participant\'s name; cursor stanzas go at most 20 times a second, unarchived', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room, nick: 'Alice Cursor' });
+    const observer = await roomObserver(stack, newAccount('observer'), room);
+    const b = await openBoard(browser, web.origin, stack, newAccount('bob'), { room }, undefined, (p) => p.addInitScript(recordOverlayText));
+    const fromAlice = (m) => m.attrs.from === `${room}/Alice Cursor` && m.getChild('cursor', 'urn:x-cc:wb:0') && !m.getChild('cursor', 'urn:x-cc:wb:0').attrs.gone;
+    const before = observer.messages.length;
+
+    // A burst of pointer moves over the board for just under a second (no button pressed).
+    await a.page.evaluate(() => { window.ccMoves = 0; document.addEventListener('pointermove', () => window.ccMoves++, true); });
+    const box = await a.page.locator('cc-whiteboard canvas.overlay').boundingBox();
+    let last = [0, 0];
+    const t0 = Date.now();
+    for (let i = 0; Date.now() - t0 < 950; i++) {
+      last = [100 + (i % 300), 150 + (i % 90)];
+      await a.page.mouse.move(box.x + last[0], box.y + last[1]);
+    }
+    const moves = await a.page.evaluate(() => window.ccMoves);
+    assert.ok(moves > 40, `only ${moves} pointer moves: not enough to show a rate limit`);
+    // The last position always goes out (the camera is at the origin: board units are CSS px).
+    await until(() => observer.messages.slice(before).some((m) => fromAlice(m)
+      && m.getChild('cursor', 'urn:x-cc:wb:0').attrs.x === String(last[0]) && m.getChild('cursor', 'urn:x-cc:wb:0').attrs.y === String(last[1])), 'alice\'s final cursor position');
+    const cursors = observer.messages.slice(before).filter(fromAlice);
+    assert.ok(cursors.length >= 1 && cursors.length <= 21, `${cursors.length} cursor stanzas for ${moves} moves in under a second`);
+    for (const m of cursors) assert.ok(m.getChild('no-store', 'urn:xmpp:hints') && m.getChild('no-permanent-store', 'urn:xmpp:hints'), m.toString());
+
+    // Bob sees alice's cursor where she left it, labelled with her name.
+    await until(() => b.page.evaluate(() => window.ccOverlayTexts().includes('Alice Cursor')), 'alice\'s name painted on bob\'s overlay');
+    await until(() => b.page.evaluate(([x, y]) => {
+      const c = document.querySelector('cc-whiteboard').shadowRoot.querySelector('canvas.overlay');
+      const dpr = c.width / c.clientWidth;
+      return c.getContext('2d').getImageData(Math.round((x + 1) * dpr), Math.round((y + 9) * dpr), 1, 1).data[3] > 0;
+    }, last), 'alice\'s cursor arrow at her last position on bob\'s board');
     await observer.stop();
     assert.deepEqual([...a.errors, ...b.errors], []);
     await Promise.all([a.ctx.close(), b.ctx.close()]);
@@ -210,6 +250,29 @@ describe('cc-whiteboard: late join and persistence', () => {
     } finally {
       await server.dispose();
     }
+  });
+});
+
+describe('cc-whiteboard: late join from peers', () => {
+  it('in a room that keeps no archive, a latecomer gets the board from a participant online (sync request)', async () => {
+    const room = roomName();
+    // Archiving off: the only way to the board is a peer answering the newcomer's sync request.
+    const owner = await configureRoom(stack, newAccount('owner'), room, { 'muc#roomconfig_persistentroom': '1', 'muc#roomconfig_enablearchiving': '0' });
+    const a = await open(newAccount('alice'), { room });
+    await addMany(a.page, 30, 0);
+    await waitCount(a.page, 30);
+    const observer = await roomObserver(stack, newAccount('observer'), room);
+    const b = await open(newAccount('bob'), { room });
+    await waitCount(b.page, 30);
+    assert.equal(await canonical(b.page), await canonical(a.page));
+    assert.equal(await onBoard(b.page, (_b, el) => el._sync.stats.archiveItems), 0, 'nothing came from the archive');
+    // Bob asked the room (unarchived); alice's answer went to him privately, not to the room.
+    const sync = await until(() => observer.messages.find((m) => m.attrs.from === `${room}/bob` && m.getChild('sync', 'urn:x-cc:wb:0')), 'bob\'s sync request in the room');
+    assert.ok(sync.getChild('no-store', 'urn:xmpp:hints'), sync.toString());
+    await observer.stop();
+    await owner.stop();
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
   });
 });
 

@@ -17,15 +17,46 @@ export const roomName = () => `${unique('board')}@conference.localhost`;
  * @param {{ service: string }} server
  * @param {{ jid: string, password: string, user: string }} me
  * @param {Record<string, string>} attrs
+ * `setup(page)` runs before the page loads (e.g. to add init scripts).
  */
-export async function openBoard(browser, origin, server, me, attrs, viewport = { width: 900, height: 640 }) {
+export async function openBoard(browser, origin, server, me, attrs, viewport = { width: 900, height: 640 }, setup = async (/** @type {import('playwright-core').Page} */ _page) => {}) {
   const ctx = await browser.newContext({ viewport });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
+  await setup(page);
   await page.goto(pageUrl(origin, { service: server.service, jid: me.jid, password: me.password, nick: me.user.split('-')[0], ...attrs }, 'cc-whiteboard'));
   await waitReady(page);
   return { ctx, page, errors, me };
+}
+
+/**
+ * Init script: records every text painted on a board's overlay canvas (remote cursors' labels are
+ * canvas text, not markup) in `window.ccOverlayTexts`.
+ */
+export function recordOverlayText() {
+  const texts = new Set();
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    if (this.canvas.classList?.contains('overlay')) texts.add(String(text));
+    return fill.call(this, text, ...rest);
+  };
+  Object.assign(window, { ccOverlayTexts: () => [...texts] });
+}
+
+/** Joins `room` as its owner from a plain Node client (creating it) and submits this room configuration. */
+export async function configureRoom(server, account, room, fields) {
+  const { client, xml } = await import('@xmpp/client');
+  const x = client({ service: server.service, domain: server.domain, username: account.user, password: account.password, resource: unique('owner') });
+  x.on('error', () => {});
+  await x.start();
+  const joined = new Promise((r) => x.on('stanza', (s) => { if (s.is('presence') && s.attrs.from === `${room}/owner`) r(undefined); }));
+  await x.send(xml('presence', { to: `${room}/owner` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
+  await joined;
+  const field = ([name, value]) => xml('field', { var: name }, xml('value', {}, value));
+  await x.iqCaller.request(xml('iq', { type: 'set', to: room }, xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' },
+    xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, field(['FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig']), ...Object.entries(fields).map(field)))));
+  return { stop: () => x.stop().catch(() => {}) };
 }
 
 /** Waits until the board has joined its room and loaded it. */

@@ -5,6 +5,7 @@ import { durationOf, type CallView, type EndReason, type RemoteParticipant } fro
 import type { Session } from '../../core/session.js';
 import { CcElement } from '../base.js';
 import { t } from '../i18n.js';
+import { avatar } from '../ui/avatar.js';
 import { callStyles } from './styles.js';
 import { TonePlayer } from './tones.js';
 
@@ -33,6 +34,7 @@ const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off
  * @fires {CustomEvent<CcErrorDetail>} cc-error - Configuration, login or connection problem. detail: `{ code, message, attribute? }`
  * @csspart panel - The call panel.
  * @csspart incoming - The incoming-call dialog.
+ * @csspart avatar - The caller's picture (or initials) in the incoming-call dialog.
  * @csspart stage - The video area (remote tiles and the local preview).
  * @csspart remote - One remote participant's tile.
  * @csspart local - The local preview.
@@ -125,6 +127,9 @@ export class CcCall extends CcElement {
     this.updateRinger();
     this.last = this.engine.$call.get();
     this.watch(this.engine.$call, (v) => this.onCall(v));
+    // The caller's name and picture may arrive while it rings.
+    this.watch(s.contacts.$roster);
+    this.watch(s.avatars.$urls);
   }
 
   override connectedCallback() {
@@ -181,7 +186,10 @@ export class CcCall extends CcElement {
     const newCall = prev?.id !== v.id;
     if (newCall || prev?.state !== v.state) {
       this.emit('cc-call-state', { state: v.state });
-      if (v.state === 'ringing' && v.direction === 'in') this.emit('cc-call-incoming', { from: v.peer, video: v.video });
+      if (v.state === 'ringing' && v.direction === 'in') {
+        this.session?.avatars.want(v.peer);
+        this.emit('cc-call-incoming', { from: v.peer, video: v.video });
+      }
       if (v.state === 'ended') this.emit('cc-call-ended', { reason: v.reason, duration: durationOf(v) });
       if (v.state === 'active') void this.loadDevices();
     }
@@ -228,10 +236,12 @@ export class CcCall extends CcElement {
 
   private renderIncoming(v: CallView) {
     const l = this.language;
+    const s = this.session;
+    const name = s?.contacts.name(v.peer) ?? v.peer;
     return html`<div class="panel" part="panel">
       <div class="incoming" part="incoming" role="alertdialog" aria-label=${t(l, 'Incoming call')} aria-describedby="caller">
-        <div class="avatar" aria-hidden="true">${v.peer.slice(0, 1)}</div>
-        <div id="caller"><strong>${v.peer}</strong> <span class="muted-text">${v.video ? t(l, 'is calling you (video)') : t(l, 'is calling you')}</span></div>
+        ${avatar(name, v.peer, 72, s?.avatars.$urls.get()[v.peer])}
+        <div id="caller"><strong>${name}</strong> <span class="muted-text">${v.video ? t(l, 'is calling you (video)') : t(l, 'is calling you')}</span></div>
         <div class="actions">
           <button class="accept" @click=${() => this.accept()}>${t(l, 'Accept')}</button>
           <button class="danger" @click=${() => this.decline()}>${t(l, 'Decline')}</button>

@@ -59,6 +59,7 @@ const own = css`
   .quality[data-q='fair'] { color: #b45309; }
   .quality[data-q='poor'] { color: var(--cc-danger); }
   .incoming { display: flex; flex-direction: column; align-items: center; gap: var(--cc-space); padding: calc(var(--cc-space) * 2); }
+  .incoming .avatar { color: #fff; }
   .incoming .actions { display: flex; gap: var(--cc-space); }
   .notice { margin: var(--cc-space); padding: 6px var(--cc-space); border-radius: 8px; background: #fef3c7; color: #78350f; font-size: 13px; }
   .error { margin: var(--cc-space); padding: var(--cc-space); border: 1px solid var(--cc-error); border-radius: var(--cc-radius); color: var(--cc-error); }

@@ -17,6 +17,8 @@ export class Contacts {
   readonly $roster = map<Record<string, RosterItem>>({});
   readonly $presence = map<Record<string, PresenceInfo>>({});
   readonly $requests = atom<readonly SubscriptionRequest[]>([]);
+  /** XEP-0172 names people gave themselves: shown for those the roster does not name (guests, strangers). */
+  readonly $nicks = map<Record<string, string>>({});
   /** Presence per contact and resource; the best of each is in $presence. */
   readonly resources = new Map<string, Map<string, PresenceInfo>>();
 
@@ -43,10 +45,16 @@ export class Contacts {
     // Presence does not change the list's content or order (elements watch $presence themselves);
     // recomputing a 10,000-contact list for each presence at login would be wasted work.
     this.$roster.listen(onChange);
+    this.$nicks.listen(onChange);
   }
 
   name(jid: string): string {
-    return this.$roster.get()[jid]?.name || jid.split('@')[0]!;
+    return this.$roster.get()[jid]?.name || this.$nicks.get()[jid] || jid.split('@')[0]!;
+  }
+
+  /** What `jid` itself says it is called (only from stanzas the server says it sent). */
+  learnNick(jid: string, nick: string | undefined) {
+    if (nick && this.$nicks.get()[jid] !== nick) this.$nicks.setKey(jid, nick);
   }
 
   /** Whether the roster came from the server on this page. */
@@ -121,6 +129,7 @@ export class Contacts {
     }
     const p = parsePresence(s);
     if (!p) return false;
+    this.learnNick(p.bare, p.nick);
     let res = this.resources.get(p.bare);
     if (!res) this.resources.set(p.bare, (res = new Map()));
     if (p.info.show === 'offline') res.delete(p.resource);

@@ -7,6 +7,7 @@ import type { ActionSource } from './message-actions.js';
 import { isAction } from './protocol/actions.js';
 import { parseChatState, parseDisplayed } from './protocol/chat-states.js';
 import { bare, parseChatMessage, parseGroupMessage, unwrapCarbon, type ChatMessage } from './protocol/message.js';
+import { readNick } from './protocol/presence.js';
 import { receiptFor, receivedId } from './protocol/receipts.js';
 import type { Rooms } from './rooms.js';
 import type { Sender } from './sending.js';
@@ -41,6 +42,7 @@ export function receiveMessage(ctx: ReceiverContext, s: Element): boolean {
   const receipt = receiptFor(message, crypto.randomUUID());
   if (receipt && !sent) void ctx.connection.send(receipt).catch(() => {});
   const conv = ctx.conversation(peer, 'chat');
+  if (!sent) ctx.contacts.learnNick(peer, readNick(message));
   const confirmed = receivedId(message);
   if (confirmed) {
     const target = conv.$messages.get().find((m) => m.direction === 'out' && m.id === confirmed);

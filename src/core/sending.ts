@@ -16,6 +16,8 @@ export interface SenderContext {
   /** 'joined', 'failed' (cannot join) or 'waiting'. */
   roomState(room: string): 'joined' | 'failed' | 'waiting';
   ownBare(): string;
+  /** The name we gave ourselves (XEP-0172), sent with 1:1 messages. */
+  readonly config: { nick?: string };
 }
 
 /** What a caller adds to an outgoing message (see message-actions.ts sendText). */
@@ -154,7 +156,7 @@ export class Sender {
     if (m && m.from !== from) conv.store.update(r.id, { from, nick: room ? this.ctx.nickIn(conv.jid) : undefined });
     this.outbox.sending(r.id);
     const wire = (r.prefix ?? '') + r.body;
-    const stanza = room ? buildGroupMessage(conv.jid, wire, r.id) : buildChatMessage(conv.jid, wire, r.id);
+    const stanza = room ? buildGroupMessage(conv.jid, wire, r.id) : buildChatMessage(conv.jid, wire, r.id, this.ctx.config.nick);
     for (const el of r.payload ?? []) stanza.append(revive(el));
     try {
       await this.conn.send(stanza);

@@ -19,7 +19,7 @@ import { chatStateMessage, displayedMessage } from './protocol/chat-states.js';
 import type { ArchivedStanza } from './protocol/mam.js';
 import { bare, parseChatMessage, parseGroupMessage, type ChatMessage } from './protocol/message.js';
 import { parseInvite } from './protocol/muc.js';
-import { buildPresence, type Show } from './protocol/presence.js';
+import { buildPresence, nickElement, readNick, type Show } from './protocol/presence.js';
 import { Rooms } from './rooms.js';
 import type { OutgoingExtras } from './sending.js';
 import { summarize, type ConversationSummary } from './summaries.js';
@@ -208,7 +208,8 @@ export class Session {
   private async announcePresence() {
     const own = this.$ownPresence.get();
     const caps = await this.disco.caps();
-    if (this.connection.online) await this.connection.send(buildPresence(own.show, own.status, [caps], own.since));
+    const nick = this.config.nick ? [nickElement(this.config.nick)] : [];
+    if (this.connection.online) await this.connection.send(buildPresence(own.show, own.status, [caps, ...nick], own.since));
   }
 
   /**
@@ -343,6 +344,10 @@ export class Session {
         const conv = jid ?? (from === own ? bare(String(it.message.attrs.to ?? '')) : from);
         if (conv) this.takeAction(this.conversation(conv, kind), it.message, { archived: it, sent: kind === 'chat' && from === own });
         continue;
+      }
+      if (kind === 'chat') {
+        const from = bare(String(it.message.attrs.from ?? own));
+        if (from !== own) this.contacts.learnNick(from, readNick(it.message));
       }
       const m = kind === 'room'
         ? parseGroupMessage(it.message, { ownNick: this.rooms.nickIn(jid!), archived: { ...it, by: jid! } })

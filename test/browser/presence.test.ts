@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { xml } from '@xmpp/client';
-import { bestPresence, buildPresence, parsePresence } from '../../src/core/protocol/presence.js';
+import { bestPresence, buildPresence, parsePresence, readNick } from '../../src/core/protocol/presence.js';
+import { buildChatMessage } from '../../src/core/protocol/message.js';
+import { parseSubscription } from '../../src/core/protocol/roster.js';
 import { isMembersOnly } from '../../src/core/protocol/muc.js';
 import { toRows } from '../../src/elements/cc-chat/message-item.js';
 import type { ChatMessage } from '../../src/core/protocol/message.js';
@@ -11,7 +13,7 @@ const idle = (since: string) => xml('idle', { xmlns: 'urn:xmpp:idle:1', since })
 describe('presence with idle times (XEP-0319)', () => {
   it('takes last seen from the idle time of an unavailable presence, else the time it came', () => {
     const gone = parsePresence(xml('presence', { from: 'Bob@x/phone', type: 'unavailable' }, idle('2025-03-10T10:00:00Z')), NOW);
-    expect(gone).to.deep.equal({ bare: 'bob@x', resource: 'phone', info: { show: 'offline', status: undefined, lastSeen: Date.parse('2025-03-10T10:00:00Z') } });
+    expect(gone).to.deep.equal({ bare: 'bob@x', resource: 'phone', info: { show: 'offline', status: undefined, lastSeen: Date.parse('2025-03-10T10:00:00Z') }, nick: undefined });
     expect(parsePresence(xml('presence', { from: 'bob@x/phone', type: 'unavailable' }), NOW)?.info.lastSeen).to.equal(NOW);
   });
 
@@ -32,6 +34,31 @@ describe('presence with idle times (XEP-0319)', () => {
     expect(p.getChildText('status')).to.equal('Lunch');
     expect(p.getChild('idle', 'urn:xmpp:idle:1')?.attrs.since).to.equal('2025-03-10T11:00:00.000Z');
     expect(buildPresence('available').children).to.have.length(0);
+  });
+});
+
+describe('user nicknames (XEP-0172)', () => {
+  const NICK = 'http://jabber.org/protocol/nick';
+  const withNick = (nick: string) => xml('message', { from: 'guest@anon.x/r' }, xml('nick', { xmlns: NICK }, nick));
+
+  it('reads a nick as one trimmed line of at most 64 characters, without direction overrides', () => {
+    expect(readNick(withNick('  Visitor\n  Vera '))).to.equal('Visitor Vera');
+    expect(readNick(withNick('\u202eareV'))).to.equal('areV');
+    expect(readNick(withNick(`${'é'.repeat(70)}`))).to.equal('é'.repeat(64));
+    expect(readNick(withNick('😀'.repeat(70)))).to.equal('😀'.repeat(64));
+    expect(readNick(withNick('  '))).to.equal(undefined);
+    expect(readNick(xml('message', {}, xml('nick', {}, 'no namespace')))).to.equal(undefined);
+  });
+
+  it('takes the nick from presence and subscription requests', () => {
+    const p = xml('presence', { from: 'guest@anon.x/r' }, xml('nick', { xmlns: NICK }, 'Vera'));
+    expect(parsePresence(p)?.nick).to.equal('Vera');
+    expect(parseSubscription(xml('presence', { from: 'guest@anon.x', type: 'subscribe' }, xml('nick', { xmlns: NICK }, 'Vera')))?.nick).to.equal('Vera');
+  });
+
+  it('sends the nick with a chat message only when there is one', () => {
+    expect(buildChatMessage('a@x', 'hi', 'id1', 'Visitor Vera').getChildText('nick', NICK)).to.equal('Visitor Vera');
+    expect(buildChatMessage('a@x', 'hi', 'id1').getChild('nick', NICK)).to.equal(undefined);
   });
 });
 

@@ -142,8 +142,11 @@ describe('guests', () => {
     const a = await openAs(browser, site.origin, agent, { mode: 'embedded' });
     cleanup.push(() => a.ctx.close());
     const list = a.page.getByRole('listbox', { name: 'Conversations' });
-    await list.getByRole('option').filter({ hasText: text }).click();
+    // The guest's address is random; the agent sees the nick its messages carry (XEP-0172).
+    const item = list.getByRole('option', { name: 'Visitor Vera', exact: true });
+    await item.filter({ hasText: text }).click();
     await a.page.locator('cc-chat-view').getByText(text).waitFor();
+    assert.equal(await a.page.locator('cc-chat-view header .name').textContent(), 'Visitor Vera');
     await say(a.page, 'how can we help?');
     await g.page.locator('cc-chat-view').getByText('how can we help?').waitFor();
     assert.equal(await lastState(g.page), 'online');

@@ -152,6 +152,29 @@ describe('a hostile peer in a 1:1 conversation', () => {
   });
 });
 
+describe('a stranger with a hostile nick', () => {
+  it('is named by its nick as text, cut short, in the list and the header', async (t) => {
+    const alice = newAccount('alice');
+    const mallory = newAccount('mallory');
+    const a = await openWatched(alice, { mode: 'embedded' });
+    await until(a.available, 'alice available');
+    const x = await xmppAs(mallory, t);
+    const nick = `<img src=x onerror=window.__pwned=1>${'n'.repeat(100)}`;
+    await x.send(xml('message', { to: alice.jid, type: 'chat', id: unique('m') },
+      xml('body', {}, 'hello from a stranger'), xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, nick)));
+    const shownNick = nick.slice(0, 64);
+    const item = a.page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name: shownNick, exact: true });
+    await item.locator('.title').getByText(shownNick, { exact: true }).waitFor();
+    await item.click();
+    const header = a.page.locator('cc-chat-view header .name');
+    await header.getByText(shownNick, { exact: true }).waitFor();
+    assert.equal(await a.page.locator('img[src="x"]').count(), 0);
+    assert.equal(await a.page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(a.dialogs, []);
+    assert.deepEqual(a.errors, []);
+  });
+});
+
 describe('a hostile occupant in a room', () => {
   it('a hostile nick, forged moderation and retractions of others change nothing and run nothing', async (t) => {
     const alice = newAccount('alice');

@@ -2,6 +2,7 @@
 // carries about others (replies, mentions, tombstones). Pure functions.
 import { NS, xml, type Element } from '../xmpp.js';
 import { readAttachment, type Attachment } from './attachment.js';
+import { nickElement } from './presence.js';
 import { readReply, type ReplyRef } from './replies.js';
 import type { Template } from '../template.js';
 
@@ -153,11 +154,13 @@ export function buildGroupMessage(room: string, body: string, id: string): Eleme
     xml('active', { xmlns: NS.chatStates }));
 }
 
-export function buildChatMessage(to: string, body: string, id: string): Element {
+/** `nick`: our chosen name (XEP-0172), so someone without us in their roster sees it rather than our address. */
+export function buildChatMessage(to: string, body: string, id: string, nick?: string): Element {
   return xml('message', { to, type: 'chat', id },
     xml('body', {}, body),
     xml('origin-id', { xmlns: NS.sid, id }),
     xml('request', { xmlns: NS.receipts }),
     xml('markable', { xmlns: NS.markers }),
-    xml('active', { xmlns: NS.chatStates }));
+    xml('active', { xmlns: NS.chatStates }),
+    ...(nick ? [nickElement(nick)] : []));
 }

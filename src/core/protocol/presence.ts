@@ -13,11 +13,24 @@ export interface PresenceInfo {
 }
 
 export const NS_IDLE = 'urn:xmpp:idle:1';
+export const NS_NICK = 'http://jabber.org/protocol/nick';
+
+/**
+ * XEP-0172: the name someone gave themselves, on a message or presence. Anyone can claim any name,
+ * so it is plain text, on one line, without direction overrides (which could disguise it), and short.
+ */
+export function readNick(el: Element): string | undefined {
+  const n = el.getChildText('nick', NS_NICK)?.replace(/[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  return n ? [...n].slice(0, 64).join('') : undefined;
+}
+
+export const nickElement = (nick: string) => xml('nick', { xmlns: NS_NICK }, nick);
 
 export interface PresenceUpdate {
   bare: string;
   resource: string;
   info: PresenceInfo;
+  nick?: string;
 }
 
 const SHOWS: Show[] = ['chat', 'away', 'xa', 'dnd'];
@@ -37,7 +50,7 @@ export function parsePresence(p: Element, now = Date.now()): PresenceUpdate | nu
   const since = Date.parse(String(p.getChild('idle', NS_IDLE)?.attrs.since ?? ''));
   const idle = Number.isFinite(since) && since <= now ? since : undefined;
   const info: PresenceInfo = show === 'offline' ? { show, status, lastSeen: idle ?? now } : { show, status, ...(idle ? { idleSince: idle } : {}) };
-  return { bare: bareJid!.toLowerCase(), resource: rest.join('/'), info };
+  return { bare: bareJid!.toLowerCase(), resource: rest.join('/'), info, nick: readNick(p) };
 }
 
 /** The most available of a contact's resources. */

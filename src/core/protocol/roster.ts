@@ -1,5 +1,6 @@
 // RFC 6121 roster and subscriptions. Pure.
 import { NS, xml, type Element } from '../xmpp.js';
+import { readNick } from './presence.js';
 
 export type Subscription = 'none' | 'to' | 'from' | 'both' | 'remove';
 
@@ -57,6 +58,5 @@ export function parseSubscription(p: Element): { from: string; type: Subscriptio
   const type = p.attrs.type as string | undefined;
   if (!p.is('presence') || !p.attrs.from) return null;
   if (type !== 'subscribe' && type !== 'subscribed' && type !== 'unsubscribe' && type !== 'unsubscribed') return null;
-  const nick = p.getChildText('nick', 'http://jabber.org/protocol/nick') ?? undefined;
-  return { from: String(p.attrs.from).split('/')[0]!.toLowerCase(), type, nick };
+  return { from: String(p.attrs.from).split('/')[0]!.toLowerCase(), type, nick: readNick(p) };
 }

@@ -124,7 +124,7 @@ export class ChatView extends LitElement {
     const rerender = () => this.requestUpdate();
     this.unsubs = [
       conv.$messages.listen(this.messagesChanged), conv.$loading.listen(rerender), conv.$typing.listen(rerender),
-      s.$presence.listen(rerender), s.rooms.$rooms.listen(rerender), s.contacts.$roster.listen(rerender), s.avatars.$urls.listen(rerender),
+      s.$presence.listen(rerender), s.rooms.$rooms.listen(rerender), s.contacts.$roster.listen(rerender), s.contacts.$nicks.listen(rerender), s.avatars.$urls.listen(rerender),
     ];
     if (s.connection.online && conv.$messages.get().length < 2) void conv.loadLatest();
     const p = s.$presence.get()[conv.jid];

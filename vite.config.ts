@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 import { injectManifest } from 'workbox-build';
 import { ccPackage, frameworkPlugins } from './demo/frameworks/plugins.js';
 import { minifyCssLiterals } from './server/css-literals.mjs';
 import { referencePlugin } from './server/docs.mjs';
+import { catalogToArray, keyIndex, numberCalls } from './server/i18n-build.mjs';
+import { sourceKeys } from './server/i18n-keys.mjs';
 
 /**
  * dist/cc-sw.js: src/sw/cc-sw.ts bundled as a classic script (so sites can importScripts it), with
@@ -72,6 +74,36 @@ function compactStyles(): Plugin {
   };
 }
 
+/**
+ * Catalogs shipped without their English keys (server/i18n-build.mjs): each an array of translations
+ * in key order, each t() and tpl() call given its key's index.
+ */
+function keylessCatalogs(): Plugin {
+  let index = new Map<string, number>();
+  return {
+    name: 'cc-keyless-catalogs',
+    apply: 'build',
+    enforce: 'pre',
+    buildStart() {
+      index = keyIndex(sourceKeys().keys);
+    },
+    transform: {
+      filter: { id: /[\\/]src[\\/].*\.ts$/ },
+      handler(code, id) {
+        const file = relative(process.cwd(), id).split(sep).join('/');
+        let s;
+        if (/^src\/locales\/[^/]+\.ts$/.test(file)) {
+          const out = catalogToArray(code, index, file);
+          if (out.missing.length) this.warn(`${file}: ${out.missing.length} strings untranslated (shown in English): ${out.missing.map((k) => JSON.stringify(k)).join(', ')}`);
+          if (out.extra.length) this.warn(`${file}: left out ${out.extra.length} strings the source does not use`);
+          s = out.code;
+        } else s = numberCalls(code, index, file);
+        return s && { code: s.toString(), map: s.generateMap({ source: id, hires: true }) };
+      },
+    },
+  };
+}
+
 /** lib0's environment module, also where lib0 imports it by relative path. */
 function lib0Environment(): Plugin {
   const shim = resolve('src/shims/lib0-environment.ts');
@@ -112,7 +144,7 @@ export default defineConfig(({ command }) => ({
   // the site serves dist/ from (its own path or a CDN).
   experimental: { renderBuiltUrl: (_file, { hostType }) => (hostType === 'js' ? { relative: true } : undefined) },
   // The dev server (`npm start`) also serves the framework demos from source, and the docs.
-  plugins: [lib0Environment(), plainDynamicImports(), compactStyles(), serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
+  plugins: [lib0Environment(), plainDynamicImports(), compactStyles(), keylessCatalogs(), serviceWorker(), ...(command === 'serve' ? [ccPackage('src'), ...frameworkPlugins(), referencePlugin()] : [])],
   build: {
     target: 'es2022',
     sourcemap: true,

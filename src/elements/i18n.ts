@@ -2,12 +2,13 @@
 // loaded on first use as separate chunks, so a page pays only for the language it shows.
 // `{name}` in a string is replaced by vars.name; a catalog entry may give plural forms
 // ({ one, other, … } chosen by Intl.PluralRules with vars.n).
+// The build ships catalogs without their keys, as arrays, and numbers the calls (server/i18n-build.mjs).
 import { fill } from '../core/template.js';
 
 type Entry = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 export type Catalog = Readonly<Record<string, Entry>>;
 
-const loaders: Record<string, () => Promise<{ default: Catalog }>> = {
+const loaders: Record<string, () => Promise<{ default: Catalog | readonly Entry[] }>> = {
   ar: () => import('../locales/ar.js'),
   de: () => import('../locales/de.js'),
   el: () => import('../locales/el.js'),
@@ -19,7 +20,7 @@ const loaders: Record<string, () => Promise<{ default: Catalog }>> = {
   uk: () => import('../locales/uk.js'),
   zh: () => import('../locales/zh.js'),
 };
-const catalogs = new Map<string, Catalog>();
+const catalogs = new Map<string, Catalog | readonly Entry[]>();
 const pending = new Map<string, Promise<boolean>>();
 
 const base = (lang: string) => lang.toLowerCase().split(/[-_]/)[0] ?? '';
@@ -74,9 +75,16 @@ export function loadLocale(lang: string): Promise<boolean> {
 /** Whether `lang`'s strings are loaded (English never is: it is the code's own). */
 export const translated = (lang: string) => catalogs.has(base(lang));
 
-/** `text` in `lang` (English until its catalog is loaded), with `{vars}` filled in. */
-export function t(lang: string | undefined, text: string, vars?: Record<string, string | number>): string {
-  const entry = lang ? catalogs.get(base(lang))?.[text] : undefined;
+/**
+ * `text` in `lang` (English until its catalog is loaded), with `{vars}` filled in. `i`: the key's
+ * index, which the build adds to each call (third when there are no vars).
+ */
+export function t(lang: string | undefined, text: string, vars?: Record<string, string | number>, i?: number): string {
+  if (typeof vars === 'number') [i, vars] = [vars as number, undefined];
+  const c = lang ? catalogs.get(base(lang)) : undefined;
+  // Built catalogs are arrays (keys numbered by the build; a call without a number finds nothing
+  // there and shows English); catalogs as written are objects.
+  const entry: Entry | undefined = Array.isArray(c) ? c[i ?? -1] : (c as Catalog | undefined)?.[text];
   const out = typeof entry === 'string' ? entry
     : entry && typeof vars?.n === 'number' ? entry[new Intl.PluralRules(lang).select(vars.n)] ?? entry.other ?? text
     : text;

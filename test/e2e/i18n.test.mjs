@@ -1,7 +1,7 @@
 // cc-chat in the page's language, with its strings loaded as a separate chunk.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { befriend, launchBrowser, newAccount, openAs, pageUrl, stack, startStaticServer, until } from '../support/e2e.mjs';
+import { befriend, launchBrowser, newAccount, openAs, pageUrl, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -84,6 +84,22 @@ describe('cc-chat in another language', () => {
     await actions.getByRole('button', { name: 'Löschen' }).click();
     await a.page.getByRole('dialog', { name: 'Diese Nachricht für alle löschen?' }).waitFor();
     assert.equal(await a.page.getByRole('button', { name: 'Send', exact: true }).count(), 0, 'no English left on the send button');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
+  });
+
+  it('lang="de": room events, which the core words in English, in German', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    const room = `${unique('de')}@conference.${stack.domain}`.toLowerCase();
+    const a = await openAs(browser, web.origin, alice, { mode: 'embedded', room, lang: 'de' });
+    await a.page.locator('cc-chat-view header .subject').getByText(/im Raum/).waitFor();
+    const b = await openAs(browser, web.origin, bob, { mode: 'embedded', room });
+    const events = a.page.locator('cc-chat-view .system');
+    await events.getByText(`${bob.user} ist beigetreten`, { exact: true }).waitFor();
+    await b.page.getByRole('button', { name: 'Occupants' }).click();
+    await b.page.getByRole('button', { name: 'Leave room' }).click();
+    await events.getByText(`${bob.user} hat den Raum verlassen`, { exact: true }).waitFor();
     assert.deepEqual([...a.errors, ...b.errors], []);
     await Promise.all([a.ctx.close(), b.ctx.close()]);
   });

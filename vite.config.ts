@@ -163,7 +163,7 @@ export default defineConfig(({ command }) => ({
         advancedChunks: {
           groups: [
             { name: 'common', test: /node_modules[\\/]nanostores[\\/]|src[\\/]core[\\/](archive|upload|protocol[\\/](mam|jmi|message|replies|styling|attachment|upload))\.ts/ },
-            { name: 'shell', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|src[\\/]elements[\\/](base|define|i18n|ui[\\/]theme)\.ts|src[\\/]core[\\/]config\.ts|preload-helper/ },
+            { name: 'shell', test: /node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/]|src[\\/]elements[\\/](base|define|i18n|ui[\\/](theme|avatar))\.ts|src[\\/]core[\\/]config\.ts|preload-helper/ },
           ],
         },
       },

@@ -16,6 +16,7 @@ const ACCOUNT_ATTRS = ['service', 'domain', 'jid', 'password', 'credentialsUrl',
 
 /**
  * @attr lang - UI language (BCP 47); default: the page's `lang`, then the browser's.
+ * @attr dir - `rtl` or `ltr`; default: the nearest `dir` up the page, else the UI language's direction (Arabic, Hebrew, Persian, Urdu: right-to-left).
  */
 export abstract class CcElement extends LitElement {
   /** XMPP WebSocket URL (RFC 7395); discovered from `domain` (XEP-0156) when absent. */

@@ -45,7 +45,7 @@ const open = (me, room, tags) => openCall(browser, `${web.origin}/meeting?${new 
 async function occupants(page) {
   const list = page.getByRole('region', { name: 'Occupants list' });
   if (!(await list.isVisible())) await page.getByRole('button', { name: 'Occupants' }).click();
-  return list.locator('li > span:not(.avatar):not(.muted)').allTextContents();
+  return list.locator('button.occupant').evaluateAll((els) => els.map((e) => e.getAttribute('data-nick')));
 }
 
 async function say(from, to, text) {

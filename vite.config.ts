@@ -126,6 +126,7 @@ export default defineConfig(({ command }) => ({
       // stand-in for those is CommonJS and brought the CommonJS interop runtime along.
       ...Object.fromEntries(['tcp', 'tls', 'starttls', 'sasl-scram-sha-1'].map((m) => [`@xmpp/${m}`, resolve('src/shims/empty.ts')])),
       '@xmpp/resolve': resolve('src/shims/xmpp-resolve.ts'),
+      '@xmpp/reconnect': resolve('src/shims/xmpp-reconnect.ts'),
       'lib0/logging': resolve('src/shims/lib0-logging.ts'),
       events: resolve('src/shims/events.ts'),
       'ltx/lib': 'ltx/src',

@@ -7,7 +7,7 @@ import { injectManifest } from 'workbox-build';
 import { ccPackage, frameworkPlugins } from './demo/frameworks/plugins.js';
 import { minifyCssLiterals } from './server/css-literals.mjs';
 import { referencePlugin } from './server/docs.mjs';
-import { catalogToArray, keyIndex, numberCalls } from './server/i18n-build.mjs';
+import { catalogToTable, layout } from './server/i18n-build.mjs';
 import { sourceKeys } from './server/i18n-keys.mjs';
 
 /**
@@ -75,30 +75,26 @@ function compactStyles(): Plugin {
 }
 
 /**
- * Catalogs shipped without their English keys (server/i18n-build.mjs): each an array of translations
- * in key order, each t() and tpl() call given its key's index.
+ * Catalogs shipped without their English keys (server/i18n-build.mjs): each a hash table of its
+ * translations, which t() finds by hashing its English text.
  */
 function keylessCatalogs(): Plugin {
-  let index = new Map<string, number>();
+  let table = { size: 0, slots: new Map<string, number>() };
   return {
     name: 'cc-keyless-catalogs',
     apply: 'build',
     enforce: 'pre',
     buildStart() {
-      index = keyIndex(sourceKeys().keys);
+      table = layout(sourceKeys().keys);
     },
     transform: {
-      filter: { id: /[\\/]src[\\/].*\.ts$/ },
+      filter: { id: /[\\/]src[\\/]locales[\\/][^\\/]+\.ts$/ },
       handler(code, id) {
         const file = relative(process.cwd(), id).split(sep).join('/');
-        let s;
-        if (/^src\/locales\/[^/]+\.ts$/.test(file)) {
-          const out = catalogToArray(code, index, file);
-          if (out.missing.length) this.warn(`${file}: ${out.missing.length} strings untranslated (shown in English): ${out.missing.map((k) => JSON.stringify(k)).join(', ')}`);
-          if (out.extra.length) this.warn(`${file}: left out ${out.extra.length} strings the source does not use`);
-          s = out.code;
-        } else s = numberCalls(code, index, file);
-        return s && { code: s.toString(), map: s.generateMap({ source: id, hires: true }) };
+        const { code: s, missing, extra } = catalogToTable(code, table, file);
+        if (missing.length) this.warn(`${file}: ${missing.length} strings untranslated (shown in English): ${missing.map((k) => JSON.stringify(k)).join(', ')}`);
+        if (extra.length) this.warn(`${file}: left out ${extra.length} strings the source does not use`);
+        return { code: s.toString(), map: s.generateMap({ source: id, hires: true }) };
       },
     },
   };

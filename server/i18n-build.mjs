@@ -1,14 +1,16 @@
 // Keyless catalogs in the build. A catalog written as { "English": "translation" } ships about 40% of
-// its gzip size as English keys, though the English is in the code already. So the build numbers the
-// keys (sorted, as server/i18n-keys.mjs reads them from the source), turns each catalog into the
-// array of its translations in that order, and gives each call with a literal key its key's number:
-// t(lang, 'English', vars, 17), or t(lang, 'English', 17) without vars. The English stays at the
-// call: it is the English UI and the fallback. tpl('English', vars) (texts the core makes, shown
-// later through t()) gets the number too, and its template carries it to that t() call.
-// Sources stay as written; the dev server and the browser tests run them unchanged, and
-// src/elements/i18n.ts reads both shapes.
+// its gzip size as English keys, though the English is in the code already. So the build ships each
+// catalog as a hash table of its translations: t() hashes its English text (hash() below, the same in
+// src/elements/i18n.ts) and finds the translation in one of two slots the hash picks (cuckoo
+// hashing, the table about twice the number of keys, so missing entries are cheap holes). A string of
+// check characters, one a slot, from the same hash, comes first, so English the catalog does not know
+// shows as English rather than as the translation of a key it meets in its slot. (The checks go
+// apart from the texts: inside them they cost twice as much gzip.) The slots depend only on the
+// source's keys (server/i18n-keys.mjs), the same for every catalog; two keys with one hash fail the
+// build (rename one). Sources stay as written; the dev server and the browser tests run them
+// unchanged, and src/elements/i18n.ts reads both shapes.
 import MagicString from 'magic-string';
-import { parseSync, Visitor } from 'vite';
+import { parseSync } from 'vite';
 
 /** @param {string} file @param {string} code */
 function parse(file, code) {
@@ -17,8 +19,72 @@ function parse(file, code) {
   return program;
 }
 
-/** Each key's index in the shipped catalogs. @param {readonly string[]} keys sorted */
-export const keyIndex = (keys) => new Map(keys.map((k, i) => [k, i]));
+/** 32-bit FNV-1a of the UTF-16 code units (as src/elements/i18n.ts computes it). @param {string} s */
+export function hash(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * Where a key may sit in a table of `m` slots, and its check character: three digits of its hash in
+ * base m (m³ < 2³²), so they are about independent; the check one of 57 characters from # to [
+ * (no quote or backslash). Mirrors t() in src/elements/i18n.ts.
+ * @param {number} h @param {number} m
+ */
+export const place = (h, m) => ({ a: h % m, b: Math.floor(h / m) % m, check: String.fromCharCode(35 + (Math.floor(h / m / m) % 57)) });
+
+/**
+ * The slot of each source key: a table of at least twice as many slots as keys, where each key sits in
+ * one of its two slots and the other holds no entry with its check character. Throws when two keys
+ * have one hash.
+ * @param {readonly string[]} keys
+ * @returns {{ size: number, slots: Map<string, number> }}
+ */
+export function layout(keys) {
+  const hashes = new Map();
+  for (const k of keys) {
+    const h = hash(k);
+    const other = hashes.get(h);
+    if (other !== undefined) throw new Error(`i18n: the strings ${JSON.stringify(other)} and ${JSON.stringify(k)} have the same hash; reword one`);
+    hashes.set(h, k);
+  }
+  for (let m = Math.max(8, 2 * keys.length + 1); m ** 3 < 2 ** 32; m++) {
+    const at = tryLayout(keys, m);
+    if (at) return { size: m, slots: at };
+  }
+  throw new Error('i18n: no table layout for the strings');
+}
+
+/** @param {readonly string[]} keys @param {number} m */
+function tryLayout(keys, m) {
+  /** @type {(string | undefined)[]} */
+  const table = new Array(m).fill(undefined);
+  const p = new Map(keys.map((k) => [k, place(hash(k), m)]));
+  for (const k of keys) {
+    let cur = k;
+    let from = -1;
+    for (let kicks = 0; ; kicks++) {
+      if (kicks > 4 * keys.length) return null;
+      const { a, b } = /** @type {ReturnType<typeof place>} */ (p.get(cur));
+      const s = table[a] === undefined ? a : table[b] === undefined ? b : from === a ? b : a;
+      const out = table[s];
+      table[s] = cur;
+      if (out === undefined) break;
+      [cur, from] = [out, s];
+    }
+  }
+  const slots = new Map();
+  table.forEach((k, i) => k !== undefined && slots.set(k, i));
+  // t() looks in both slots (the key's own may be a hole: untranslated), so the other must not hold
+  // an entry with the same check.
+  for (const [k, i] of slots) {
+    const { a, b, check } = /** @type {ReturnType<typeof place>} */ (p.get(k));
+    const other = table[i === a ? b : a];
+    if (other !== undefined && other !== k && p.get(other)?.check === check) return null;
+  }
+  return slots;
+}
 
 /** @param {any} node */
 const unwrap = (node) => (node?.type === 'TSAsExpression' || node?.type === 'TSSatisfiesExpression' || node?.type === 'ParenthesizedExpression' ? unwrap(node.expression) : node);
@@ -31,11 +97,12 @@ const isString = (/** @type {any} */ n) => n?.type === 'Literal' && typeof n.val
 
 /**
  * A catalog module (`export default` an object literal, directly or through a const) with its object
- * turned into the array of its entries in key order. Missing keys are holes (the English shows);
- * keys the source no longer uses are left out. Anything but plain strings and plural objects is an error.
- * @param {string} code @param {Map<string, number>} index @param {string} file
+ * turned into the hash table of its entries (see layout()): [checks, ...slots], where checks has each
+ * slot's check character (a space for a hole). Missing keys are holes (the English shows); keys the
+ * source no longer uses are left out. Anything but plain strings and plural objects is an error.
+ * @param {string} code @param {ReturnType<typeof layout>} table @param {string} file
  */
-export function catalogToArray(code, index, file = 'catalog.ts') {
+export function catalogToTable(code, table, file = 'catalog.ts') {
   const program = parse(file, code);
   /** @type {any} */
   const exp = program.body.find((s) => s.type === 'ExportDefaultDeclaration');
@@ -50,12 +117,13 @@ export function catalogToArray(code, index, file = 'catalog.ts') {
   }
   if (obj?.type !== 'ObjectExpression') throw new Error(`${file}: the default export is not an object literal`);
   /** @type {(string | undefined)[]} */
-  const slots = new Array(index.size).fill(undefined);
+  const slots = new Array(table.size).fill(undefined);
   const extra = [];
   for (const p of obj.properties) {
     const key = propName(p);
     if (key === undefined) throw new Error(`${file}:${p.start}: not a plain "key": value entry`);
     const v = unwrap(p.value);
+    const i = table.slots.get(key);
     let text;
     if (isString(v)) text = JSON.stringify(v.value);
     else if (v.type === 'ObjectExpression') {
@@ -65,56 +133,15 @@ export function catalogToArray(code, index, file = 'catalog.ts') {
         return `${form}:${JSON.stringify(unwrap(f.value).value)}`;
       }).join(',')}}`;
     } else throw new Error(`${file}: "${key}": a string or plural forms, not ${v.type}`);
-    const i = index.get(key);
     if (i === undefined) extra.push(key);
     else slots[i] = text;
   }
-  const missing = [...index.keys()].filter((k) => slots[/** @type {number} */ (index.get(k))] === undefined);
+  const missing = [...table.slots].filter(([, i]) => slots[i] === undefined).map(([k]) => k);
+  const checks = new Array(table.size).fill(' ');
+  for (const [k, i] of table.slots) if (slots[i] !== undefined) checks[i] = place(hash(k), table.size).check;
   const s = new MagicString(code);
   // An array hole reads as undefined: the English shows, as for a key missing from an object.
-  s.overwrite(obj.start, obj.end, `[${slots.map((x) => x ?? '').join(',')}]`);
+  // (A trailing hole needs its own comma: the table's length is its size.)
+  s.overwrite(obj.start, obj.end, `[${JSON.stringify(checks.join(''))},${slots.map((x) => x ?? '').join(',')}${slots.at(-1) === undefined ? ',' : ''}]`);
   return { code: s, missing, extra };
-}
-
-/** The functions whose calls get their key's index: where they come from, and which argument is the key. */
-const NUMBERED = [
-  { name: 't', from: /(^|\/)i18n\.js$/, key: 1 },
-  { name: 'tpl', from: /(^|\/)template\.js$/, key: 0 },
-];
-
-/**
- * Calls t(lang, 'literal key'[, vars]) and tpl('literal key'[, vars]) — each imported from its
- * module — with the key's index as the last argument; without vars it takes their place:
- * t(lang, 'English', 17). Calls whose key is not a literal, not a known key, or that have other
- * arguments stay as they are (t() then looks the key up the slow way). Null when nothing changed.
- * @param {string} code @param {Map<string, number>} index @param {string} file
- */
-export function numberCalls(code, index, file = 'module.ts') {
-  if (!/\b(i18n|template)\.js['"]/.test(code)) return null;
-  const program = parse(file, code);
-  /** @type {Map<string, number>} local name → position of the key */
-  const names = new Map();
-  for (const st of program.body) {
-    if (st.type !== 'ImportDeclaration') continue;
-    for (const sp of st.specifiers) {
-      const f = NUMBERED.find((x) => x.from.test(st.source.value) && sp.type === 'ImportSpecifier' && sp.imported.type === 'Identifier' && sp.imported.name === x.name);
-      if (f) names.set(sp.local.name, f.key);
-    }
-  }
-  if (!names.size) return null;
-  const s = new MagicString(code);
-  let n = 0;
-  new Visitor({
-    CallExpression(/** @type {any} */ c) {
-      const at = c.callee.type === 'Identifier' ? names.get(c.callee.name) : undefined;
-      if (at === undefined || c.arguments.length > at + 2) return;
-      const [key, vars] = c.arguments.slice(at);
-      if (!isString(key) || vars?.type === 'SpreadElement') return;
-      const i = index.get(key.value);
-      if (i === undefined) return;
-      s.appendLeft((vars ?? key).end, `, ${i}`);
-      n++;
-    },
-  }).visit(program);
-  return n ? s : null;
 }

@@ -5,11 +5,6 @@ export interface Template {
   /** The English text with `{name}` placeholders: the key of its translations. */
   key: string;
   vars?: Record<string, string>;
-  /**
-   * The key's index in built catalogs (server/i18n-build.mjs adds it to each tpl() call). Only
-   * this build's numbers are valid: templates are kept in memory only (system lines are not stored).
-   */
-  i?: number;
 }
 
 /** `text` with each `{name}` replaced by vars.name (unknown names stay as they are). */
@@ -17,8 +12,7 @@ export function fill(text: string, vars?: Record<string, string | number>): stri
   return vars ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : text;
 }
 
-/** A template and the English text it gives (`i`: see Template; the build passes it third, or second without vars). */
-export function tpl(key: string, vars?: Record<string, string>, i?: number): { text: string; template: Template } {
-  if (typeof vars === 'number') [i, vars] = [vars as number, undefined];
-  return { text: fill(key, vars), template: { key, vars, i } };
+/** A template and the English text it gives. */
+export function tpl(key: string, vars?: Record<string, string>): { text: string; template: Template } {
+  return { text: fill(key, vars), template: { key, vars } };
 }

@@ -2,13 +2,15 @@
 // loaded on first use as separate chunks, so a page pays only for the language it shows.
 // `{name}` in a string is replaced by vars.name; a catalog entry may give plural forms
 // ({ one, other, … } chosen by Intl.PluralRules with vars.n).
-// The build ships catalogs without their keys, as arrays, and numbers the calls (server/i18n-build.mjs).
+// The build ships catalogs without their keys, as hash tables of the translations (server/i18n-build.mjs).
 import { fill } from '../core/template.js';
 
 type Entry = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 export type Catalog = Readonly<Record<string, Entry>>;
+/** A built catalog: its slots' check characters, then the slots (holes where untranslated). */
+type Table = readonly [string, ...(Entry | undefined)[]];
 
-const loaders: Record<string, () => Promise<{ default: Catalog | readonly Entry[] }>> = {
+const loaders: Record<string, () => Promise<{ default: Catalog | Table }>> = {
   ar: () => import('../locales/ar.js'),
   de: () => import('../locales/de.js'),
   el: () => import('../locales/el.js'),
@@ -20,7 +22,7 @@ const loaders: Record<string, () => Promise<{ default: Catalog | readonly Entry[
   uk: () => import('../locales/uk.js'),
   zh: () => import('../locales/zh.js'),
 };
-const catalogs = new Map<string, Catalog | readonly Entry[]>();
+const catalogs = new Map<string, Catalog | Table>();
 const pending = new Map<string, Promise<boolean>>();
 
 const base = (lang: string) => lang.toLowerCase().split(/[-_]/)[0] ?? '';
@@ -75,16 +77,23 @@ export function loadLocale(lang: string): Promise<boolean> {
 /** Whether `lang`'s strings are loaded (English never is: it is the code's own). */
 export const translated = (lang: string) => catalogs.has(base(lang));
 
-/**
- * `text` in `lang` (English until its catalog is loaded), with `{vars}` filled in. `i`: the key's
- * index, which the build adds to each call (third when there are no vars).
- */
-export function t(lang: string | undefined, text: string, vars?: Record<string, string | number>, i?: number): string {
-  if (typeof vars === 'number') [i, vars] = [vars as number, undefined];
+/** In a built catalog: `text`'s translation, if the table has it. */
+function lookup(c: Table, text: string): Entry | undefined {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  h >>>= 0;
+  const m = c.length - 1;
+  // Its two slots and its check character: digits of the hash in base m, as layout() placed them.
+  const check = String.fromCharCode(35 + (Math.floor(h / m / m) % 57));
+  for (const i of [h % m, Math.floor(h / m) % m]) if (c[0][i] === check) return c[i + 1];
+  return undefined;
+}
+
+/** `text` in `lang` (English until its catalog is loaded), with `{vars}` filled in. */
+export function t(lang: string | undefined, text: string, vars?: Record<string, string | number>): string {
   const c = lang ? catalogs.get(base(lang)) : undefined;
-  // Built catalogs are arrays (keys numbered by the build; a call without a number finds nothing
-  // there and shows English); catalogs as written are objects.
-  const entry: Entry | undefined = Array.isArray(c) ? c[i ?? -1] : (c as Catalog | undefined)?.[text];
+  // Built catalogs are hash tables (arrays); catalogs as written are objects.
+  const entry = Array.isArray(c) ? lookup(c as Table, text) : (c as Catalog | undefined)?.[text];
   const out = typeof entry === 'string' ? entry
     : entry && typeof vars?.n === 'number' ? entry[new Intl.PluralRules(lang).select(vars.n)] ?? entry.other ?? text
     : text;

@@ -396,7 +396,7 @@ export class ChatView extends LitElement {
     if ('day' in r) return html`<div class="row"><span class="day" role="separator">${dayLabel(r.day, this.lang)}</span></div>`;
     const m = r.m;
     // System lines (calls, room events) are stored in English; their template shows them in the UI's language.
-    if (m.system) return html`<div class="row"><span class="system">${m.template ? t(this.lang, m.template.key, m.template.vars, m.template.i) : m.body}</span></div>`;
+    if (m.system) return html`<div class="row"><span class="system">${m.template ? t(this.lang, m.template.key, m.template.vars) : m.body}</span></div>`;
     const s = this.session!;
     const conv = this.conv!;
     const me = ownReactor(s, conv);

@@ -18,6 +18,7 @@ import { dayLabel } from '../ui/format.js';
 import type { ChatComposer } from './composer.js';
 import { answerRoom, headerStyles, renderHeader, renderRoomDialog, type RoomQuestion } from './conversation-header.js';
 import { messageStyles, renderMessage, toRows, type Row } from './message-item.js';
+import { syncModal } from './dialog.js';
 import { MessageActions, popupStyles } from './message-popups.js';
 import { sharedStyles } from './shared-styles.js';
 
@@ -95,11 +96,7 @@ export class ChatView extends LitElement {
   }
 
   protected override updated() {
-    const ask = this.renderRoot.querySelector<HTMLDialogElement>('dialog.ask');
-    if (ask && !!this.asking !== ask.open) {
-      if (this.asking) ask.showModal();
-      else ask.close();
-    }
+    syncModal(this.renderRoot, 'dialog.ask', !!this.asking);
     if (this.conv?.kind === 'chat') this.session?.avatars.want(this.conv.jid);
     // A pin that kept the reading position across a prepend has done its job once laid out; left
     // in place it would hold the view there while the user scrolls on.

@@ -7,6 +7,7 @@ import type { Session } from '../../core/session.js';
 import { t } from '../i18n.js';
 import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
+import { dialogShell } from './dialog.js';
 
 /** How a presence reads ("online", "away", …). */
 export const showText = (show: string, l: string) => show === 'away' || show === 'xa' ? t(l, 'away') : show === 'dnd' ? t(l, 'busy')
@@ -83,21 +84,14 @@ export interface RoomDialog {
 /** What Change subject and Invite ask, in a modal dialog (Escape or Cancel closes it). */
 export function renderRoomDialog(d: RoomDialog) {
   const l = d.lang;
-  const submit = (e: Event) => {
-    e.preventDefault();
-    d.submit((e.currentTarget as HTMLFormElement).querySelector('input')!.value.trim());
-  };
   const subject = d.ask === 'subject';
-  return html`<dialog class="confirm ask" aria-labelledby="ask-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
-    ${d.ask ? html`<form @submit=${submit}>
-      <h2 id="ask-title">${subject ? t(l, 'Change subject') : t(l, 'Invite someone')}</h2>
-      <label>${subject ? t(l, 'New subject') : t(l, 'Address (name@example.com)')}
-        <input type="text" name="value" autocomplete="off" maxlength="500" .value=${subject ? d.subject : ''}></label>
-      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
-      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>${t(l, 'Cancel')}</button>
-        <button class="btn primary" type="submit">${subject ? t(l, 'Save') : t(l, 'Send invitation')}</button></div>
-    </form>` : nothing}
-  </dialog>`;
+  return dialogShell({
+    lang: l, kind: 'ask', open: !!d.ask, error: d.error, cancel: d.cancel,
+    title: subject ? t(l, 'Change subject') : t(l, 'Invite someone'),
+    action: subject ? t(l, 'Save') : t(l, 'Send invitation'),
+    submit: (form) => d.submit(form.querySelector('input')!.value.trim()),
+  }, html`<label>${subject ? t(l, 'New subject') : t(l, 'Address (name@example.com)')}
+<input type="text" name="value" autocomplete="off" maxlength="500" .value=${subject ? d.subject : ''}></label>`);
 }
 
 /** Sets the subject or invites someone; resolves with what to show when the input or the server says no. */

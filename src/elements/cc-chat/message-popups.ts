@@ -1,5 +1,6 @@
-// What message actions open: the reaction choices (with the full emoji picker one step away) and
-// the confirmation before deleting a message for everyone; and the controller that runs them.
+// What message actions open: the reaction choices (with the full emoji picker one step away), the
+// confirmation before deleting a message for everyone and the report dialog; and the controller
+// that runs them.
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Conversation } from '../../core/conversation.js';
 import { authorOf, canDelete, canReport, moderate, reportMessage, retract, toggleReaction } from '../../core/message-actions.js';
@@ -7,6 +8,7 @@ import type { ReportReason } from '../../core/protocol/blocking.js';
 import type { ChatMessage } from '../../core/protocol/message.js';
 import type { Session } from '../../core/session.js';
 import { t } from '../i18n.js';
+import { dialogShell, readReport, reportFields, syncModal } from './dialog.js';
 import type { MessageAction } from './message-item.js';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -35,66 +37,6 @@ export function renderReactionPopup(p: ReactionPopup) {
   </div>`;
 }
 
-export interface DeleteDialog {
-  lang: string;
-  m: ChatMessage | null;
-  /** Deleting someone else's message as a room moderator. */
-  moderating: boolean;
-  error: string;
-  confirm(reason: string): void;
-  cancel(): void;
-}
-
-export function renderDeleteDialog(d: DeleteDialog) {
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const reason = (e.currentTarget as HTMLFormElement).querySelector('input')?.value.trim() ?? '';
-    d.confirm(reason);
-  };
-  const l = d.lang;
-  return html`<dialog class="confirm delete" aria-labelledby="confirm-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
-    ${d.m ? html`<form @submit=${submit}>
-      <h2 id="confirm-title">${d.moderating ? t(l, 'Delete this message for everyone in the room?') : t(l, 'Delete this message for everyone?')}</h2>
-      <p class="muted">${t(l, 'Clients that do not support deleting may keep showing it.')}</p>
-      ${d.moderating ? html`<label>${t(l, 'Reason (optional)')} <input type="text" maxlength="200"></label>` : nothing}
-      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
-      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>${t(l, 'Cancel')}</button>
-        <button class="btn primary" type="submit">${t(l, 'Confirm')}</button></div>
-    </form>` : nothing}
-  </dialog>`;
-}
-
-export interface ReportDialog {
-  lang: string;
-  /** Who wrote the message, as shown. */
-  who: string | null;
-  error: string;
-  busy: boolean;
-  send(reason: ReportReason, text: string): void;
-  cancel(): void;
-}
-
-/** Reporting one message (XEP-0377): a reason, optional details; the author is blocked with it. */
-export function renderReportDialog(d: ReportDialog) {
-  const l = d.lang;
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget as HTMLFormElement);
-    d.send(data.get('reason') as ReportReason, String(data.get('text') ?? '').trim());
-  };
-  return html`<dialog class="confirm report" aria-labelledby="report-title" @cancel=${(e: Event) => { e.preventDefault(); d.cancel(); }}>
-    ${d.who !== null ? html`<form @submit=${submit}>
-      <h2 id="report-title">${t(l, 'Report this message')}</h2>
-      <p class="muted">${t(l, 'The server\'s administrators get the report, and {name} is blocked.', { name: d.who })}</p>
-      <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>
-      <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
-      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : nothing}
-      <div class="buttons"><button class="btn" type="button" @click=${d.cancel}>${t(l, 'Cancel')}</button>
-        <button class="btn primary" type="submit" ?disabled=${d.busy}>${t(l, 'Send report and block')}</button></div>
-    </form>` : nothing}
-  </dialog>`;
-}
-
 export interface ActionsHost extends ReactiveControllerHost, HTMLElement {
   readonly session?: Session;
   readonly conversation?: Conversation;
@@ -120,13 +62,8 @@ export class MessageActions implements ReactiveController {
 
   hostUpdated() {
     const root = this.host.renderRoot;
-    for (const [sel, want] of [['dialog.delete', !!this.deleting], ['dialog.report', !!this.reporting]] as const) {
-      const dialog = root.querySelector<HTMLDialogElement>(sel);
-      if (dialog && want !== dialog.open) {
-        if (want) dialog.showModal();
-        else dialog.close();
-      }
-    }
+    syncModal(root, 'dialog.delete', !!this.deleting);
+    syncModal(root, 'dialog.report', !!this.reporting);
   }
 
   reset() {
@@ -181,31 +118,38 @@ export class MessageActions implements ReactiveController {
 
   dialog() {
     const d = this.deleting;
-    return renderDeleteDialog({
-      lang: this.host.lang,
-      m: d?.m ?? null, moderating: d?.m.direction === 'in', error: d?.error ?? '',
-      confirm: (reason) => void this.confirmDelete(reason),
+    const l = this.host.lang;
+    const moderating = d?.m.direction === 'in';
+    return dialogShell({
+      lang: l, kind: 'delete', open: !!d, error: d?.error ?? '', action: t(l, 'Confirm'),
+      title: moderating ? t(l, 'Delete this message for everyone in the room?') : t(l, 'Delete this message for everyone?'),
+      submit: (form) => void this.confirmDelete(form.querySelector('input')?.value.trim() ?? ''),
       cancel: () => {
         this.deleting = null;
         this.host.requestUpdate();
         if (d) void this.host.focusMessage(d.m.key);
       },
-    });
+    }, html`<p class="muted">${t(l, 'Clients that do not support deleting may keep showing it.')}</p>
+${moderating ? html`<label>${t(l, 'Reason (optional)')} <input type="text" maxlength="200"></label>` : nothing}`);
   }
 
+  /** Reporting one message (XEP-0377): a reason, optional details; the author is blocked with it. */
   reportDialog() {
     const r = this.reporting;
     const { session, conversation } = this.host;
+    const l = this.host.lang;
     const who = r && session && conversation ? r.m.nick ?? this.host.nameOf(authorOf(session, conversation, r.m)) : null;
-    return renderReportDialog({
-      lang: this.host.lang, who, error: r?.error ?? '', busy: !!r?.busy,
-      send: (reason, text) => void this.sendReport(reason, text),
+    return dialogShell({
+      lang: l, kind: 'report', open: who !== null, error: r?.error ?? '', busy: r?.busy, action: t(l, 'Send report and block'),
+      title: t(l, 'Report this message'),
+      submit: (form) => void this.sendReport(...readReport(form)),
       cancel: () => {
         this.reporting = null;
         this.host.requestUpdate();
         if (r) void this.host.focusMessage(r.m.key);
       },
-    });
+    }, html`<p class="muted">${t(l, 'The server\'s administrators get the report, and {name} is blocked.', { name: who ?? '' })}</p>
+${reportFields(l)}`);
   }
 
   private async sendReport(reason: ReportReason, text: string) {

@@ -2,13 +2,13 @@
 // a room occupant (jid `room/nick`): nick, real address when the room shows it, role and affiliation.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { ReportReason } from '../../core/protocol/blocking.js';
 import type { Session } from '../../core/session.js';
 import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
 import { sharedStyles } from './shared-styles.js';
 import { t } from '../i18n.js';
 import { affiliationText, roleText, showText } from './conversation-header.js';
+import { readReport, reportFields } from './dialog.js';
 
 export class ProfileCard extends LitElement {
   static override styles = [sharedStyles, css`
@@ -72,10 +72,7 @@ export class ProfileCard extends LitElement {
 
   private async report(e: SubmitEvent) {
     e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    const reason = data.get('reason') as ReportReason;
-    const text = String(data.get('text') ?? '').trim();
+    const [reason, text] = readReport(e.target as HTMLFormElement);
     await this.run(async () => {
       await this.session!.blocking.block(this.target(), { reason, ...(text ? { text } : {}) });
       this.reporting = false;
@@ -101,33 +98,32 @@ export class ProfileCard extends LitElement {
   private reportForm(name: string) {
     const l = this.lang;
     return html`<form @submit=${this.report} aria-label=${t(l, 'Report {name}', { name })}>
-      <label>${t(l, 'Reason')} <select name="reason"><option value="spam">${t(l, 'Spam')}</option><option value="abuse">${t(l, 'Abuse')}</option></select></label>
-      <label>${t(l, 'Details (optional)')} <textarea name="text" rows="3" maxlength="1000"></textarea></label>
+      ${reportFields(l)}
       <div class="row"><button class="btn primary" type="submit">${t(l, 'Send report and block')}</button>
         <button class="btn" type="button" @click=${() => (this.reporting = false)}>${t(l, 'Cancel')}</button></div>
     </form>`;
   }
 
-  private renderOccupant(s: Session, occ: NonNullable<ReturnType<ProfileCard['occupant']>>) {
+  /** The card around what differs between a contact and an occupant: who, Block / Report, Close. */
+  private card(s: Session, label: string, name: string, url: string | undefined, address: unknown, info: unknown, actions: unknown) {
     const l = this.lang;
-    const { nick, o } = occ;
-    const real = o?.jid?.split('/')[0];
     const target = this.target();
     const blocked = s.blocking.has(target);
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } };
-    return html`<div class="card" part="profile" role="dialog" aria-label=${t(l, 'Occupant info')} @keydown=${onKey}>
-      <div class="who">${avatar(nick, this.jid, 64, real ? s.avatars.$urls.get()[real] : undefined)}
-        <div><h2>${nick}</h2><div class="jid">${real ?? t(l, 'The room does not show their address')}</div></div></div>
-      ${o ? html`<div>${showText(o.show, l)}</div>
-        <div class="role">${t(l, 'Role: {role}', { role: roleText(o.role, l) })}${o.affiliation !== 'none' ? html` · ${t(l, 'Affiliation: {affiliation}', { affiliation: affiliationText(o.affiliation, l) })}` : nothing}</div>`
-        : html`<div class="muted">${t(l, 'Not in the room any more')}</div>`}
-      ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name: nick })}</div>` : nothing}
-      ${this.reporting ? this.reportForm(nick) : html`<div class="row">
-        ${occ.self ? nothing : blocked
-          ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(target))}>${t(l, 'Unblock')}</button>`
-          : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(target))}>${t(l, 'Block')}</button>
-                 <button class="btn" @click=${() => (this.reporting = true)}>${t(l, 'Report')}</button>`}
-        <button class="btn" @click=${this.close}>${t(l, 'Close')}</button></div>`}
+    return html`<div class="card" part="profile" role="dialog" aria-label=${label} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
+      <div class="who">${avatar(name, this.jid, 64, url)}
+        <div><h2>${name}</h2><div class="jid">${address}</div></div></div>
+      ${info}
+      ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name })}</div>` : nothing}
+      ${this.reporting ? this.reportForm(name) : this.removing ? html`<div class="row" role="group" aria-label=${t(l, 'Remove contact')}>
+          <span>${t(l, 'Remove {name} from your contacts? You will no longer see each other’s status.', { name })}</span>
+          <button class="btn primary" @click=${() => this.run(async () => { await s.contacts.remove(this.jid); this.close(); })}>${t(l, 'Remove')}</button>
+          <button class="btn" @click=${() => (this.removing = false)}>${t(l, 'Cancel')}</button></div>` : html`<div class="row">
+          ${this.occupant()?.self ? nothing : blocked
+            ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(target))}>${t(l, 'Unblock')}</button>`
+            : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(target))}>${t(l, 'Block')}</button>
+                   <button class="btn" @click=${() => (this.reporting = true)}>${t(l, 'Report')}</button>`}
+          ${actions}
+          <button class="btn" @click=${this.close}>${t(l, 'Close')}</button></div>`}
       ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : nothing}
     </div>`;
   }
@@ -135,29 +131,21 @@ export class ProfileCard extends LitElement {
   override render() {
     const s = this.session;
     if (!s || !this.jid) return nothing;
+    const l = this.lang;
     const occ = this.occupant();
-    if (occ) return this.renderOccupant(s, occ);
+    if (occ) {
+      const { nick, o } = occ;
+      const real = o?.jid?.split('/')[0];
+      return this.card(s, t(l, 'Occupant info'), nick, real ? s.avatars.$urls.get()[real] : undefined, real ?? t(l, 'The room does not show their address'),
+        o ? html`<div>${showText(o.show, l)}</div>
+          <div class="role">${t(l, 'Role: {role}', { role: roleText(o.role, l) })}${o.affiliation !== 'none' ? html` · ${t(l, 'Affiliation: {affiliation}', { affiliation: affiliationText(o.affiliation, l) })}` : nothing}</div>`
+          : html`<div class="muted">${t(l, 'Not in the room any more')}</div>`, nothing);
+    }
     const name = s.contacts.name(this.jid);
     const p = s.$presence.get()[this.jid];
     const show = p?.show ?? 'offline';
-    const blocked = s.blocking.has(this.jid);
-    const l = this.lang;
-    return html`<div class="card" part="profile" role="dialog" aria-label=${t(l, 'Contact info')} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); this.close(); } }}>
-      <div class="who">${avatar(name, this.jid, 64, s.avatars.$urls.get()[this.jid])}
-        <div><h2>${name}</h2><div class="jid">${this.jid}</div></div></div>
-      <div>${showText(show, l)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>
-      ${blocked ? html`<div class="blocked" role="status">${t(l, 'Blocked: you get no messages or presence from {name}.', { name })}</div>` : nothing}
-      ${this.reporting ? this.reportForm(name) : this.removing ? html`<div class="row" role="group" aria-label=${t(l, 'Remove contact')}>
-          <span>${t(l, 'Remove {name} from your contacts? You will no longer see each other’s status.', { name })}</span>
-          <button class="btn primary" @click=${() => this.run(async () => { await s.contacts.remove(this.jid); this.close(); })}>${t(l, 'Remove')}</button>
-          <button class="btn" @click=${() => (this.removing = false)}>${t(l, 'Cancel')}</button></div>` : html`<div class="row">
-          ${blocked
-            ? html`<button class="btn" @click=${() => this.run(() => s.blocking.unblock(this.jid))}>${t(l, 'Unblock')}</button>`
-            : html`<button class="btn" @click=${() => this.run(() => s.blocking.block(this.jid))}>${t(l, 'Block')}</button>
-                   <button class="btn" @click=${() => (this.reporting = true)}>${t(l, 'Report')}</button>`}
-          ${s.contacts.$roster.get()[this.jid] ? html`<button class="btn" @click=${() => (this.removing = true)}>${t(l, 'Remove contact')}</button>` : nothing}
-          <button class="btn" @click=${this.close}>${t(l, 'Close')}</button></div>`}
-      ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : nothing}
-    </div>`;
+    return this.card(s, t(l, 'Contact info'), name, s.avatars.$urls.get()[this.jid], this.jid,
+      html`<div>${showText(show, l)}${p?.status ? ` — ${p.status}` : ''}${show === 'offline' && p?.lastSeen ? html`<span class="muted"> · ${t(l, 'last seen {when}', { when: ago(p.lastSeen, l) })}</span>` : nothing}</div>`,
+      s.contacts.$roster.get()[this.jid] ? html`<button class="btn" @click=${() => (this.removing = true)}>${t(l, 'Remove contact')}</button>` : nothing);
   }
 }

@@ -8,7 +8,7 @@ import type { ChatView } from './chat-view.js';
 import { ChatExtras, type AccountProps } from './extras.js';
 import { chatStyles } from './styles.js';
 
-let panes: Promise<unknown> | undefined;
+let panes: Promise<typeof import('./panes.js')> | undefined;
 const loadPanes = () => (panes ??= import('./panes.js'));
 
 const WIDE = 640;
@@ -147,7 +147,8 @@ export class CcChat extends CcElement {
     this.offIncoming = s.onIncoming((e) => this.emit('cc-message', e));
     this.watch(s.mutes.$muted);
     this.offAlerts?.();
-    void import('./alerts.js').then(({ Alerts, Announcer }) => {
+    // Alerts ship with the panes (both always load): one chunk fewer.
+    void loadPanes().then(({ Alerts, Announcer }) => {
       if (this.session !== s) return;
       const alerts = new Alerts({
         session: s, lang: () => this.language, soundOn: () => this.soundOn, notificationsOn: () => this.notificationsOn,

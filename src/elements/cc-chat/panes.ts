@@ -1,6 +1,7 @@
 // The panel contents (list, conversation, new chat), a separate chunk: the launcher and the session
 // paint first, this arrives while the socket connects.
 import { define } from '../define.js';
+export { Alerts, Announcer } from './alerts.js';
 import { ChatActions } from './chat-actions.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';

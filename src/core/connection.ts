@@ -33,6 +33,8 @@ export class Connection {
   readonly $error = atom<CcError | null>(null);
   /** Our full JID once online. */
   jid = '';
+  /** How many fresh (not resumed) streams came online: tells what was sent on the current one. */
+  streams = 0;
   bare = '';
   private xmpp?: Client;
   private service?: string;
@@ -250,6 +252,7 @@ export class Connection {
     this.attempt = 0;
     this.authRetried = false;
     this.everOnline = true;
+    if (!resumed) this.streams++;
     this.$error.set(null);
     this.$state.set('online');
     if (document.visibilityState === 'hidden') void this.sendClientState();

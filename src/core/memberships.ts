@@ -47,6 +47,8 @@ class Membership {
   private tries = 0;
   private timer?: ReturnType<typeof setTimeout>;
   private rejoinTimer?: ReturnType<typeof setTimeout>;
+  /** The stream (Connection.streams) the last join went out on. */
+  private joinedOn = -1;
   private readonly baseNick: string;
 
   constructor(private readonly conn: Connection, readonly room: string, nick: string) {
@@ -72,6 +74,7 @@ class Membership {
     if (this.state === 'joining' || this.state === 'joined' || !this.conn.online) return;
     clearTimeout(this.rejoinTimer);
     this.state = 'joining';
+    this.joinedOn = this.conn.streams;
     this.error = undefined;
     this.occupants.clear();
     this.notify('joining', {});
@@ -95,6 +98,9 @@ class Membership {
   /** The stream came back: a resumed one kept us in; a new one left every room. */
   online(resumed: boolean) {
     if (resumed && this.state === 'joined') return this.notify('joined', { fresh: false });
+    // Joined (or joining) on this very stream already: someone asked as soon as it came online,
+    // before this hook ran. A second join would reset what the first one learnt.
+    if (!resumed && (this.state === 'joined' || this.state === 'joining') && this.joinedOn === this.conn.streams) return;
     if (this.state === 'joined' || this.state === 'joining') this.state = 'idle';
     this.join();
   }

@@ -106,4 +106,22 @@ describe('room memberships', () => {
     expect(await refused).to.contain('registration-required');
     expect(other.state).to.equal('error');
   });
+
+  it('a join sent as soon as a fresh stream came online is not repeated by the online hook; the next fresh stream rejoins', () => {
+    const sent: Element[] = [];
+    let hook: (resumed: boolean) => void = () => {};
+    const conn = {
+      online: true, streams: 1,
+      onStanza: () => () => {},
+      onOnline: (h: typeof hook) => { hook = h; return () => {}; },
+      send: async (el: Element) => { sent.push(el); },
+    } as unknown as Connection & { streams: number };
+    const m = new Memberships(conn);
+    m.hold(ROOM, 'alice', {});
+    hook(false);
+    expect(sent.filter((x) => x.is('presence')).length).to.equal(1);
+    conn.streams = 2;
+    hook(false);
+    expect(sent.filter((x) => x.is('presence')).length).to.equal(2);
+  });
 });

@@ -83,8 +83,9 @@ describe('attachments in cc-chat', () => {
     // The server's limit (disco) is on the button before anything is picked.
     await until(async () => (await button.getAttribute('title')) === 'Attach file (up to 10 MB)', 'the upload limit on the button');
 
-    const png = noisePng(640, 480); // ~900 KB: with the throttle, a few seconds of progress
-    const unthrottle = await throttleUploads(a.page, 400 * 1024);
+    const png = noisePng(1024, 768); // ~2.4 MB: with the throttle, a few seconds of progress
+    assert.ok(png.length >= 2 * 1024 * 1024, `a 2 MB image (${png.length} bytes)`);
+    const unthrottle = await throttleUploads(a.page, 800 * 1024);
     // Bob's copy of the picture is held back, so his view is measured before it has loaded.
     /** @type {import('playwright-core').Route[]} */ const held = [];
     await b.page.route('**/file_share/**', (route) => { held.push(route); });
@@ -106,10 +107,10 @@ describe('attachments in cc-chat', () => {
     await img.waitFor();
     await until(() => held.length > 0, 'bob’s browser to ask for the image');
     assert.equal(await img.evaluate((i) => i.naturalWidth), 0, 'not loaded yet');
-    assert.deepEqual(await box(img), [280, 210], '640×480 scaled into 280 px, from the stanza’s width/height');
+    assert.deepEqual(await box(img), [280, 210], '1024×768 scaled into 280 px, from the stanza’s width/height');
     assert.equal(await img.getAttribute('alt'), 'noise.png');
     await Promise.all(held.map((r) => r.continue()));
-    await until(() => img.evaluate((i) => i.complete && i.naturalWidth === 640), 'the image to load');
+    await until(() => img.evaluate((i) => i.complete && i.naturalWidth === 1024), 'the image to load');
     assert.deepEqual(await box(img), [280, 210], 'no jump when it loaded');
     // The message shows the picture, not its URL as text.
     assert.equal(await log(b.page).locator('.msg .body').count(), 0);

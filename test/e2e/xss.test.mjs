@@ -1,6 +1,7 @@
 // A hostile peer: a real second client sends the hostile corpus as message bodies and hostile
 // stanzas (actions on unknown or foreign messages, forged moderation, malformed replies and
-// reactions, huge payloads), in 1:1 and in a room with a hostile nickname. Nothing runs (the page's
+// reactions, huge payloads), in 1:1 and in a room with a hostile nickname; then the whole corpus
+// again as room subjects, nicknames, file names and inside links. Nothing runs (the page's
 // canary window.__pwned stays unset, no dialog opens), everything shows as text, and the widget
 // keeps working.
 import assert from 'node:assert/strict';
@@ -54,10 +55,10 @@ async function openWatched(me, attrs) {
  * Scrolls the whole log from the bottom to the top, checking every rendered message on the way:
  * only text and styling elements, links only to allowed schemes. Returns the texts seen.
  */
-async function sweep(page) {
+async function sweep(page, textsOf = '.log .msg .body') {
   const seen = new Set();
   for (let step = 0; step < 2000; step++) {
-    const r = await page.locator('cc-chat-view').evaluate((view) => {
+    const r = await page.locator('cc-chat-view').evaluate((view, sel) => {
       const root = view.shadowRoot;
       const allowed = new Set(['SPAN', 'STRONG', 'EM', 'S', 'CODE', 'PRE', 'BLOCKQUOTE', 'A', 'BUTTON', 'DIV', 'TIME', 'P']);
       const bad = [];
@@ -66,12 +67,12 @@ async function sweep(page) {
         if (el.tagName === 'A' && !/^(https?|mailto|xmpp):/.test(el.getAttribute('href') ?? '')) bad.push(`a href=${el.getAttribute('href')}`);
         for (const a of el.getAttributeNames()) if (/^on/i.test(a) || a === 'style' || a === 'src') bad.push(`${el.tagName} ${a}`);
       }
-      const texts = [...root.querySelectorAll('.log .msg .body')].map((b) => b.textContent);
+      const texts = [...root.querySelectorAll(sel)].map((b) => b.textContent);
       const log = root.querySelector('.log');
       const top = log.scrollTop;
       log.scrollTop = Math.max(0, top - log.clientHeight * 0.7);
       return { bad, texts, done: top === 0 };
-    });
+    }, textsOf);
     assert.deepEqual(r.bad, []);
     for (const t of r.texts) seen.add(t);
     if (r.done) break;
@@ -219,5 +220,120 @@ describe('a hostile occupant in a room', () => {
     assert.equal(await a.page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(a.dialogs, []);
     assert.deepEqual(a.errors, []);
+  });
+});
+
+/** A raw client that created `room` (its owner) with `nick`, and a watched cc-chat page in it. */
+async function hostileRoom(t, nick = 'eve') {
+  const alice = newAccount('alice');
+  const eve = newAccount('eve');
+  const room = `xss-${unique('r')}@conference.${stack.domain}`.toLowerCase();
+  const x = await xmppAs(eve, t);
+  const joined = new Promise((res) => x.on('stanza', (s) => s.is('presence') && s.attrs.from === `${room}/${nick}` && res(true)));
+  await x.send(xml('presence', { to: `${room}/${nick}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
+  await within(joined, 'eve in the room');
+  const a = await openWatched(alice, { mode: 'embedded', room });
+  await until(async () => (await a.page.locator('cc-chat-view header .subject').textContent())?.includes('in the room'), 'alice joined');
+  const send = (...children) => x.send(xml('message', { to: room, type: 'groupchat', id: unique('e') }, ...children));
+  return { a, x, room, send };
+}
+
+/** Nothing ran on the page and it still works. */
+async function untouched(a) {
+  const box = a.page.getByRole('textbox', { name: 'Message' });
+  await box.fill('still fine');
+  await box.press('Enter');
+  await a.page.locator('cc-chat-view .msg .body').getByText('still fine', { exact: true }).waitFor();
+  assert.equal(await a.page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await a.page.locator('img[src="x"]').count(), 0);
+  assert.deepEqual(a.dialogs, []);
+  assert.deepEqual(a.errors, []);
+}
+
+/** XML parsers turn CR and CRLF into LF. */
+const lf = (s) => s.replace(/\r\n?/g, '\n');
+
+describe('the whole hostile corpus in every place a peer controls', () => {
+  it('as room subjects: each shows as text in the header', async (t) => {
+    const { a, x, send } = await hostileRoom(t);
+    const subject = a.page.locator('cc-chat-view header .subject');
+    // All are sent; every 10th and the last are awaited in the header (later ones would replace them).
+    for (let i = 0; i < hostile.length; i++) {
+      await send(xml('subject', {}, hostile[i]));
+      if (i % 10 === 9 || i === hostile.length - 1) {
+        await until(async () => (await subject.textContent()) === lf(hostile[i]), `subject #${i} in the header`);
+        assert.equal(await a.page.evaluate(() => window.__pwned), undefined, `after subject #${i}`);
+      }
+    }
+    await ping(x);
+    await sweep(a.page);
+    await untouched(a);
+  });
+
+  it('as nicknames: each the server accepts names its messages and the occupant, as text', async (t) => {
+    const { a, x, room, send } = await hostileRoom(t);
+    const accepted = [];
+    for (const [i, wanted] of hostile.entries()) {
+      // The room answers a nick change with our presence under the new nick (status 110), or an error.
+      const answer = new Promise((res) => x.on('stanza', function on(s) {
+        if (!s.is('presence') || !s.attrs.from?.startsWith(`${room}/`)) return;
+        const self = s.getChild('x', 'http://jabber.org/protocol/muc#user')?.getChildren('status').some((st) => st.attrs.code === '110');
+        if (s.attrs.type === 'error' || (self && s.attrs.type !== 'unavailable')) {
+          x.removeListener('stanza', on);
+          res(s.attrs.type === 'error' ? null : s.attrs.from.slice(room.length + 1));
+        }
+      }));
+      await x.send(xml('presence', { to: `${room}/${wanted}` }));
+      const nick = await within(answer, `the room’s answer to nick #${i}`);
+      if (nick === null) continue;
+      accepted.push(nick);
+      await send(xml('body', {}, `said as nick ${i}`));
+    }
+    // Resourceprep refuses some (controls, bidi marks, over 1023 bytes); the rest (97 of 113 today) must go through.
+    assert.ok(accepted.length >= 90, `${accepted.length} nicks accepted`);
+    await ping(x);
+    const last = accepted.at(-1);
+    await a.page.locator('cc-chat-view .msg .body').getByText(/^said as nick \d+$/).last().waitFor();
+    await until(async () => (await a.page.locator('cc-chat-view .msg .body').last().textContent())?.startsWith('said as nick'), 'the last message');
+    const seen = await sweep(a.page, '.log .nick');
+    for (const n of accepted) assert.ok(seen.has(n), `nick shown as text: ${JSON.stringify(n.slice(0, 80))}`);
+    await a.page.getByRole('button', { name: 'Occupants', exact: true }).click();
+    const names = await a.page.locator('cc-chat-view .occupants .occupant span').allTextContents();
+    assert.ok(names.includes(last), 'the last nick in the occupants list');
+    await untouched(a);
+  });
+
+  it('as file names: each file card shows its name as text', async (t) => {
+    const { a, x, send } = await hostileRoom(t);
+    const names = [];
+    for (const [i, name] of hostile.entries()) {
+      const url = `http://127.0.0.1:9/files/f${i}.bin`;
+      await send(xml('body', {}, url), xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url)),
+        xml('file', { xmlns: 'urn:xmpp:file:metadata:0' }, xml('media-type', {}, 'application/octet-stream'), xml('name', {}, name), xml('size', {}, String(1000 + i))));
+      // What the card may show: no control or format characters (they would disguise the name), at most 200.
+      names.push((name.replace(/[\p{Cc}\p{Cf}]/gu, '').trim() || `f${i}.bin`).slice(0, 200));
+    }
+    await send(xml('body', {}, 'last file sent'));
+    await ping(x);
+    await a.page.locator('cc-chat-view .msg .body').getByText('last file sent', { exact: true }).waitFor();
+    const seen = await sweep(a.page, '.log .msg .fname');
+    for (const n of names) assert.ok(seen.has(n), `file name shown as text: ${JSON.stringify(n.slice(0, 80))}`);
+    await untouched(a);
+  });
+
+  it('in and around links: only http(s), mailto and xmpp become links, the rest is text', async (t) => {
+    const { a, x, send } = await hostileRoom(t);
+    const bodies = hostile.map((h) => `https://example.com/?q=${h} <http://example.org/${h}> javascript:${h} data:text/html,${h} (mailto:m@example.com) xmpp:e@example.com ${h}`);
+    for (const b of bodies) await send(xml('body', {}, b));
+    await send(xml('body', {}, 'last link sent'));
+    await ping(x);
+    await a.page.locator('cc-chat-view .msg .body').getByText('last link sent', { exact: true }).waitFor();
+    const seen = await sweep(a.page);
+    for (const b of bodies.filter((s) => !/^[>`]/m.test(s) && !/(^|\n)```/.test(s))) {
+      assert.ok(seen.has(shown(b)), `shown as text: ${JSON.stringify(b.slice(0, 80))}`);
+    }
+    const hrefs = await a.page.locator('cc-chat-view .msg .body a').evaluateAll((as) => as.map((e) => e.getAttribute('href')));
+    assert.ok(hrefs.some((h) => h.startsWith('https://example.com/')) && hrefs.some((h) => h.startsWith('mailto:')) && hrefs.some((h) => h.startsWith('xmpp:')), `links made: ${hrefs.slice(0, 5)}`);
+    await untouched(a);
   });
 });

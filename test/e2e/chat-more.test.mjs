@@ -78,6 +78,8 @@ describe('rooms', () => {
     const a2 = await as(alice, { mode: 'embedded' });
     const item = a2.page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name: roomName });
     await item.waitFor();
+    // Clicked once the session is online (the list re-sorts while the login's data arrives).
+    await chatOnline(a2.page);
     await item.click();
     await a2.page.locator('cc-chat-view header .name').getByText(roomName).waitFor();
     await bodyText(a2.page, 'first message').waitFor();

@@ -40,6 +40,8 @@ describe('framework demos', () => {
       await Promise.all([sessions[0].x.stop(), sessions[2].x.stop()]);
       const inbox = [];
       peer.on('stanza', (s) => { if (s.is('message') && s.getChildText('body')) inbox.push(s); });
+      const seen = new Set();
+      peer.on('stanza', (s) => { if (s.is('presence') && !s.attrs.type) seen.add(String(s.attrs.from).split('/')[0]); });
       await peer.send(xml('presence'));
 
       const ctx = await browser.newContext();
@@ -58,6 +60,9 @@ describe('framework demos', () => {
       const got = await until(() => inbox.find((s) => s.getChildText('body') === text), 'the message at the peer');
       assert.equal(got.attrs.from.split('/')[0], alice.jid);
 
+      // cc-message is for what arrives live: the reply waits until the server routes to alice's
+      // page (its presence), as the test server keeps no offline store.
+      await until(() => seen.has(alice.jid), 'alice’s presence at the peer');
       const reply = `reply to ${name} ${unique('m')}`;
       await peer.send(xml('message', { to: alice.jid, type: 'chat', id: unique('r') }, xml('body', {}, reply)));
       await page.locator('cc-chat-view .msg .body').getByText(reply, { exact: true }).waitFor();

@@ -5,22 +5,24 @@ import { xml } from '@xmpp/client';
 
 /**
  * A fresh browser context that only talks to loopback (Converse's UI links sponsor logos on the
- * internet), records the longest main-thread task, and when the conversation list first shows.
+ * internet), records the longest main-thread task, and the first animation frame at which the list
+ * shows (`shown(arg)`, run in the page; by default the conversation list's first entry).
  * @param {import('playwright-core').Browser} browser @param {import('./clients.mjs').Client} client
+ * @param {(arg?: any) => boolean} [shown] @param {unknown} [arg]
  */
-async function newPage(browser, client) {
+export async function newPage(browser, client, shown = client.listShown, arg = null) {
   const ctx = await browser.newContext();
   await ctx.route(/^https?:\/\/(?!(localhost|127\.0\.0\.1)[:/])/, (r) => r.abort());
   const page = await ctx.newPage();
-  await page.addInitScript((listShown) => {
+  await page.addInitScript(({ src, arg }) => {
     const w = /** @type {any} */ (window);
     document.addEventListener('cc-ready', () => { w.ccOnline ??= performance.now(); }, { once: true });
     w.ccLong = 0;
     new PerformanceObserver((l) => { for (const e of l.getEntries()) w.ccLong = Math.max(w.ccLong, e.duration); }).observe({ type: 'longtask', buffered: true });
-    const shown = new Function(`return (${listShown})()`);
-    const poll = () => { if (shown()) w.ccList = performance.now(); else requestAnimationFrame(poll); };
+    const isShown = new Function('arg', `return (${src})(arg)`);
+    const poll = () => { if (isShown(arg)) w.ccList = performance.now(); else requestAnimationFrame(poll); };
     requestAnimationFrame(poll);
-  }, client.listShown.toString());
+  }, { src: shown.toString(), arg });
   return { ctx, page };
 }
 
@@ -62,6 +64,11 @@ export async function burst(browser, origin, client, me, peer, login, n = 1000) 
   await client.composerReady(page);
   await page.evaluate(() => { /** @type {any} */ (window).ccLong = 0; });
   const x = await login(peer);
+  // Write only once the server routes to the client: the peer sees it online. (Messages sent before
+  // its presence reach the archive only, and then count as lost here.)
+  const online = new Promise((resolve) => x.on('stanza', (s) => { if (s.is('presence') && !s.attrs.type && s.attrs.from?.startsWith(`${me.jid}/`)) resolve(true); }));
+  await x.send(xml('presence'));
+  await Promise.race([online, new Promise((r) => setTimeout(r, 30000))]);
   const prefix = `burst ${Math.random().toString(36).slice(2, 7)} `;
   const t0 = Date.now();
   for (let i = 0; i < n; i++) await x.send(xml('message', { to: me.jid, type: 'chat', id: `${prefix}${i}`.replace(/ /g, '-') }, xml('body', {}, `${prefix}${i}`)));

@@ -1,97 +1,111 @@
-// Scale figures of SPEC §9, run by `npm run bench`: a 10,000-contact roster, and scrolling back
-// through 5,000 archived messages. Measured in headless Chromium against a local Prosody; printed
-// and written to bench/results/scale.json, never asserted.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { client, xml } from '@xmpp/client';
-import { makeContacts } from '../server/contacts.mjs';
-import { createStack } from '../server/devstack.mjs';
-import { launchBrowser, pageUrl, startStaticServer, writeRoster } from '../test/support/e2e.mjs';
+// The scale figures of SPEC §9, each measured the same way for every client on the page harness of
+// figures.mjs: a 10,000-contact roster, and scrolling back through 5,000 archived messages. Returns
+// numbers; bench/run.mjs prints them side by side.
+import { xml } from '@xmpp/client';
+import { newPage } from './figures.mjs';
 
-const rows = [];
-const row = (figure, value, budget = '') => { rows.push({ figure, value, budget }); console.log(`  ${figure.padEnd(52)} ${String(value).padStart(12)}  ${budget}`); };
-const ms = (n) => `${Math.round(n)} ms`;
-const mb = (n) => `${(n / 1048576).toFixed(1)} MB`;
-
-/** Records the longest main-thread task from now on. */
-const watchLongTasks = () => {
-  window.ccLong = 0;
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.ccLong = Math.max(window.ccLong, e.duration); }).observe({ type: 'longtask', buffered: true });
-};
-
-const stack = createStack({ dir: `.runtime/bench-scale-${process.pid}`, httpPort: 27380, c2sPort: 27381, componentPort: 27382, turnPort: 27383, quiet: true });
-await stack.start();
-const [browser, web] = await Promise.all([launchBrowser(), startStaticServer()]);
-const user = (p) => { const u = `${p}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`; stack.prosodyctl(['register', u, 'localhost', 'pw']); return { user: u, password: 'pw', jid: `${u}@localhost` }; };
-const heap = async (page) => {
+/** Used JS heap after a full garbage collection, in bytes. @param {import('playwright-core').Page} page */
+export async function heap(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   await cdp.detach();
   return usedSize;
-};
+}
 
-try {
-  // 10,000 contacts, written straight into the server's roster store.
-  const big = user('roster');
-  writeRoster(big, Array.from({ length: 10_000 }, (_, i) => ({ jid: `c${i}@localhost`, name: `Contact ${i}` })), stack);
-  {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.addInitScript(watchLongTasks);
-    await page.addInitScript(() => {
-      document.addEventListener('cc-ready', () => { window.ccOnline = performance.now(); }, { once: true });
-      const poll = () => {
-        const li = document.querySelector('cc-chat')?.shadowRoot?.querySelector('cc-chat-list')?.shadowRoot?.querySelector('li[aria-setsize="10000"]');
-        if (li) window.ccList = performance.now(); else requestAnimationFrame(poll);
-      };
-      requestAnimationFrame(poll);
-    });
-    await page.goto(pageUrl(web.origin, { mode: 'embedded', service: stack.service, jid: big.jid, password: big.password }));
-    await page.waitForFunction(() => window.ccList, null, { timeout: 60_000 });
-    const t = await page.evaluate(() => ({ online: window.ccOnline, list: window.ccList, long: window.ccLong }));
-    row('roster 10,000: online → list shown', ms(t.list - t.online), '< 500 ms');
-    row('roster 10,000: longest main-thread task', ms(t.long), '≤ 50 ms');
-    row('roster 10,000: JS heap', mb(await heap(page)));
-    await ctx.close();
-  }
-
-  // 5,000 archived messages, then scrolling back to the first.
-  const [a, b] = [user('hist'), user('hist')];
-  await Promise.all((await makeContacts(stack.service, 'localhost', [a, b], 'bench')).map((s) => s.x.stop()));
-  const x = client({ service: stack.service, domain: 'localhost', username: b.user, password: b.password, resource: 'bench' });
-  x.on('error', () => {});
-  await x.start();
-  for (let i = 0; i < 5000; i++) {
-    await x.send(xml('message', { to: a.jid, type: 'chat', id: `h${i}` }, xml('body', {}, `history ${i}`)));
+/** `from` writes n chat messages "history 0" … to `to` (offline: they land in its archive only). */
+export async function seedHistory(login, from, to, n) {
+  const x = await login(from);
+  for (let i = 0; i < n; i++) {
+    await x.send(xml('message', { to: to.jid, type: 'chat', id: `h${i}` }, xml('body', {}, `history ${i}`)));
+    // A round trip now and then, so the server keeps up rather than buffering thousands of stanzas.
     if (i % 200 === 199) await x.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
   }
   await x.stop();
-  {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.goto(pageUrl(web.origin, { mode: 'embedded', service: stack.service, jid: a.jid, password: a.password, with: b.jid }));
-    const log = page.locator('cc-chat-view .log');
-    await page.locator('cc-chat-view .msg .body').getByText('history 4999', { exact: true }).waitFor({ timeout: 30_000 });
-    await page.evaluate(watchLongTasks);
-    const t0 = Date.now();
-    const count = () => page.evaluate(() => document.querySelector('cc-chat').shadowRoot.querySelector('cc-chat-view').conv.$messages.get().length);
-    for (const deadline = Date.now() + 180_000; Date.now() < deadline && (await count()) < 5000;) {
-      await log.evaluate((el) => { el.scrollTop = 0; });
-      await page.waitForTimeout(50); // a user flinging upwards, not a condition to wait for
-    }
-    await log.evaluate((el) => { el.scrollTop = 0; });
-    await page.locator('cc-chat-view .msg .body').getByText('history 0', { exact: true }).waitFor({ timeout: 30_000 });
-    row('history 5,000: scrolled back to the first in', ms(Date.now() - t0));
-    row('history 5,000: messages loaded', await count(), '= 5000');
-    row('history 5,000: longest main-thread task', ms(await page.evaluate(() => window.ccLong)), '≤ 50 ms');
-    row('history 5,000: JS heap', mb(await heap(page)), '≤ 50 MB');
-    await ctx.close();
-  }
-} finally {
-  await browser.close();
-  await web.close();
-  await stack.stop();
 }
 
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/scale.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+/**
+ * Ends the page's renderer after `ms`: a client stuck in one task for minutes blocks every in-page
+ * wait (their timeouts run in the page) and even closing the page. Pending waits then reject.
+ * @param {import('playwright-core').Page} page
+ */
+async function deadline(page, ms) {
+  const cdp = await page.context().newCDPSession(page);
+  const timer = setTimeout(() => { cdp.send('Page.crash').catch(() => {}); }, ms);
+  return () => clearTimeout(timer);
+}
+
+/**
+ * A big roster: online → the list holds all n contacts with its first screenful drawn
+ * (client.rosterShown), the longest main-thread task from navigation until 1 s after that, and the
+ * heap then; all null when not shown within `timeout` ms of navigation.
+ */
+export async function roster(browser, origin, client, account, n, timeout) {
+  const { ctx, page } = await newPage(browser, client, client.rosterShown, n);
+  const clear = await deadline(page, timeout);
+  try {
+    await page.goto(client.url(origin, account));
+    await page.waitForFunction(() => /** @type {any} */ (window).ccList && /** @type {any} */ (window).ccOnline, null, { timeout: 0 });
+  } catch {
+    await ctx.close();
+    return { shown: null, longest: null, heap: null };
+  } finally {
+    clear();
+  }
+  try {
+    // Work that finishes the frame (and the long-task report of it) belongs to showing the list.
+    await page.waitForTimeout(1000);
+    const t = await page.evaluate(() => { const w = /** @type {any} */ (window); return { online: w.ccOnline, list: w.ccList, longest: w.ccLong }; });
+    return { shown: t.list - t.online, longest: t.longest, heap: await heap(page) };
+  } finally {
+    await ctx.close();
+  }
+}
+
+/**
+ * n archived messages from `peer`: open the conversation (the newest on screen), then fling to the
+ * top of the message list again and again, as a user does, until the first message is on screen.
+ * Returns the time that took (null: not within `timeout` ms, or no message came in for `stall` ms —
+ * the client pages no further — or the newest never showed: `stopped` says which), how many of the
+ * n the client then holds, the longest main-thread task during the scroll, and the heap at the end.
+ */
+export async function history(browser, origin, client, me, peer, n, timeout, stall = 30000) {
+  const { ctx, page } = await newPage(browser, client);
+  // Beyond the timeout, a task in progress may still finish; one that never does ends the page.
+  const clear = await deadline(page, 30000 + timeout + 60000);
+  let count = 0;
+  try {
+    await page.goto(client.url(origin, { ...me, with: peer.jid }));
+    if (!(await client.shown(page, `history ${n - 1}`).waitFor({ timeout: 30000 }).then(() => true, () => false))) {
+      return { scrolled: null, stopped: 'open', count: await client.count(page, peer.jid, 'history '), longest: null, heap: null };
+    }
+    await page.evaluate(() => { /** @type {any} */ (window).ccLong = 0; });
+    const log = client.scroller(page);
+    const first = client.shown(page, 'history 0');
+    const t0 = Date.now();
+    count = await client.count(page, peer.jid, 'history ');
+    let moved = t0;
+    while (!(await first.isVisible()) && Date.now() - t0 < timeout && Date.now() - moved < stall) {
+      // Past the top clamps to the top whichever way the list is laid out (down is a larger scrollTop
+      // in both). Already there, nothing scrolls and no client hears of it: a screen down, then up
+      // again on the next turn, as a user flings again when nothing comes.
+      await log.evaluate((el) => {
+        const before = el.scrollTop;
+        el.scrollTop = -el.scrollHeight;
+        if (el.scrollTop === before) el.scrollTop = before + el.clientHeight;
+      });
+      await page.waitForTimeout(50); // a user flinging upwards, not a condition to wait for
+      const now = await client.count(page, peer.jid, 'history ');
+      if (now !== count) { count = now; moved = Date.now(); }
+    }
+    const scrolled = (await first.isVisible()) ? Date.now() - t0 : null;
+    const stopped = scrolled != null ? null : Date.now() - t0 >= timeout ? 'time' : 'stall';
+    count = await client.count(page, peer.jid, 'history ');
+    return { scrolled, stopped, count, longest: await page.evaluate(() => /** @type {any} */ (window).ccLong), heap: await heap(page) };
+  } catch {
+    return { scrolled: null, stopped: 'time', count, longest: null, heap: null };
+  } finally {
+    clear();
+    await ctx.close();
+  }
+}

@@ -2,8 +2,9 @@
 //  - frames per second while panning a 5,000-element board, and the cost of our frame work;
 //  - remote stroke latency: pointer-up at A → the stroke rendered at B, p50/p95 over loopback.
 // Runs its own Prosody on free loopback ports and headless Chromium on the built dist/cc.js.
-//   npm run build && node --experimental-websocket bench/whiteboard.mjs
-import { existsSync } from 'node:fs';
+//   npm run build && node --experimental-websocket bench/whiteboard.mjs [figures.json]
+// With a file name it also writes the figures there (bench/run.mjs puts them in its table).
+import { existsSync, writeFileSync } from 'node:fs';
 import { launchBrowser, startStaticServer } from '../test/support/e2e.mjs';
 import { openBoard, privateStack, roomName, waitCount } from '../test/support/whiteboard.mjs';
 
@@ -143,6 +144,11 @@ try {
   console.log(`  remote stroke (pointer-up at A → rendered at B): p50 ${ms(pct(latencies, 50))}, p95 ${ms(pct(latencies, 95))} over ${STROKES} strokes`);
   console.log(`       of which in the model at B (network + apply): p50 ${ms(pct(arrivals, 50))}, p95 ${ms(pct(arrivals, 95))}`);
   console.log(`  late join of B: ${syncStats.archiveItems} archived stanzas read`);
+  if (process.argv[2]) {
+    writeFileSync(process.argv[2], JSON.stringify({
+      fps: pan.fps, frameGapP95: pct(pan.gaps, 95), strokeP50: pct(latencies, 50), strokeP95: pct(latencies, 95),
+    }));
+  }
   await Promise.all([a.ctx.close(), b.ctx.close()]);
 } finally {
   await browser.close();

@@ -37,6 +37,9 @@ async function rawClient(t, me, available = true) {
   x.on('stanza', (s) => got.push(s));
   await x.start();
   t.after(() => x.stop().catch(() => {}));
+  // The library announces itself online before stream management is on; what arrives meanwhile
+  // throws its ack count off and the server ends the stream (see src/core/stream-management.ts).
+  await until(() => x.streamManagement.enabled, `${me.user}'s stream management`);
   if (available) await x.send(xml('presence'));
   return { x, got };
 }

@@ -109,13 +109,17 @@ export async function openAs(browser, origin, me, attrs, viewport = { width: 100
   // The initial presence on the wire: from then on the server routes messages to this page (the
   // test server keeps no offline store, so a message sent before it would go to the archive only).
   let available = false;
+  /** @type {string[]} What the page wrote to its sockets. */
+  const sent = [];
   page.on('websocket', (ws) => ws.on('framesent', (f) => {
-    if (typeof f.payload === 'string' && /^<presence\b(?![^>]*\s(?:to|type)=)/.test(f.payload)) available = true;
+    if (typeof f.payload !== 'string') return;
+    sent.push(f.payload);
+    if (/^<presence\b(?![^>]*\s(?:to|type)=)/.test(f.payload)) available = true;
   }));
   const trace = traceOf(page, `${me.jid} ${JSON.stringify(attrs)}`);
   ctx.on('close', () => traces.delete(trace));
   await page.goto(pageUrl(origin, { service: stack.service, jid: me.jid, password: me.password, ...attrs }));
-  return { ctx, page, errors, available: () => available };
+  return { ctx, page, errors, sent, available: () => available };
 }
 
 /** What the open pages did lately (console, socket frames), shown when a wait times out. */

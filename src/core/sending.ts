@@ -1,6 +1,7 @@
 // Outgoing messages: shown at once as pending, kept in the durable outbox until the server has them
 // (its stream-management ack, or our copy in the archive), sent in order whenever we are online,
 // and marked failed, with the reason, when the server or the recipient bounces them.
+import { lastArchiveId } from './catchup.js';
 import type { Connection } from './connection.js';
 import type { Conversation, ConversationKind } from './conversation.js';
 import type { Outbox, OutboxRecord } from './outbox.js';
@@ -51,6 +52,7 @@ export class Sender {
   enqueue(msg: ChatMessage, kind: ConversationKind, extras: OutgoingExtras = {}) {
     this.outbox.add({
       id: msg.key, conversation: msg.conversation, kind, body: msg.body, createdAt: msg.timestamp,
+      after: lastArchiveId(this.ctx.conversation(msg.conversation, kind)),
       prefix: extras.prefix, payload: extras.payload?.map(store), fields: extras.fields,
     });
     void this.flush();
@@ -73,6 +75,15 @@ export class Sender {
   /** Conversations with messages that may or may not have reached the server. */
   uncertainConversations(): string[] {
     return [...new Set(this.outbox.all().filter((r) => this.outbox.isUncertain(r.id)).map((r) => r.conversation))];
+  }
+
+  /**
+   * Where the archive check of a conversation has to start so that it sees its oldest uncertain
+   * message. Reading on from the newest message known now would miss ours that the server took
+   * before that one: they would look lost and go out twice.
+   */
+  checkFrom(conversation: string): string | undefined {
+    return this.outbox.all().find((r) => r.conversation === conversation && this.outbox.isUncertain(r.id))?.after;
   }
 
   /** A fresh stream: hold conversations with uncertain messages until their archive is checked. */

@@ -299,7 +299,7 @@ export class Session {
     // A new page reads on from what its cache knew: a resumed stream may already have delivered
     // newer messages, and reading on from those would skip what the cache missed ('': not cached,
     // read the newest page).
-    const from = convs.map((c) => ({ c, after: firstOnPage ? persistence.cachedAnchors.get(c.jid) ?? '' : lastArchiveId(c) }));
+    const from = convs.map((c) => ({ c, after: sender.checkFrom(c.jid) ?? (firstOnPage ? persistence.cachedAnchors.get(c.jid) ?? '' : lastArchiveId(c)) }));
     if (!resumed) {
       // Asking the archive before the initial presence also tells Prosody we read it: it then
       // never bounces messages it archived for us as undeliverable when a stream of ours dies.

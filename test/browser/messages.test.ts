@@ -122,6 +122,18 @@ describe('mergeMessages with overlapping batches', () => {
     expect(ids.filter((x) => x?.startsWith('b'))).to.deep.equal(['b1', 'b2', 'b3', 'b4']);
   });
 
+  it('does not place new messages by a resent copy of a known one (same origin-id, another archive id)', () => {
+    // b2 reached the server, but its sender could not tell and sent it again after b3: the archive
+    // holds it twice, and the catch-up from b3 brings the second copy before b4.
+    const b = (n: number, p: Partial<ChatMessage> = {}) => msg({ originId: `b${n}`, stanzaId: `s${n}`, timestamp: 1000 * n, ...p });
+    const list = [b(1), b(2), b(3)];
+    const batch = [b(3), b(2, { stanzaId: 's2-again', timestamp: 9000 }), b(4, { timestamp: 9000 })];
+    expect(mergeMessages(list, batch).map((m) => m.originId)).to.deep.equal(['b1', 'b2', 'b3', 'b4']);
+    // …nor before it, when the resend comes after new ones.
+    const later = [b(3), b(4, { timestamp: 9000 }), b(5, { timestamp: 9000 }), b(2, { stanzaId: 's2-again', timestamp: 9000 })];
+    expect(mergeMessages(list, later).map((m) => m.originId)).to.deep.equal(['b1', 'b2', 'b3', 'b4', 'b5']);
+  });
+
   it('puts a live message last, even when its stamp says a little earlier', () => {
     // A resent message carries the time it was first sent; the stream still delivers in order.
     const list = [msg({ stanzaId: 'a', timestamp: 5000 }), msg({ stanzaId: 'b', timestamp: 5020 })];

@@ -4,6 +4,9 @@ import { xml } from '@xmpp/client';
 import { Outbox } from '../../src/core/outbox.js';
 import { dropAccountDb, openAccountDb } from '../../src/core/persist/db.js';
 import { parseBounce } from '../../src/core/protocol/bounce.js';
+import type { ChatMessage } from '../../src/core/protocol/message.js';
+import { Sender, type SenderContext } from '../../src/core/sending.js';
+import { createMessageStore } from '../../src/core/stores/messages.js';
 import { unique } from '../support/env.js';
 
 const rec = (id: string, body = id) => ({ id, conversation: 'bob@x', kind: 'chat' as const, body, createdAt: Date.now() });
@@ -53,3 +56,28 @@ describe('parseBounce', () => {
     expect(parseBounce(xml('message', { type: 'chat', id: 'o1' }, xml('body', {}, 'hi')))).to.equal(null);
   });
 });
+
+describe('sender: checking whether uncertain messages arrived', () => {
+  it('reads the archive from the newest incoming message known when the oldest uncertain one was written', () => {
+    const store = createMessageStore();
+    const conv = { jid: 'bob@x', kind: 'chat', store, $messages: store.$messages, catchUpFrom: undefined };
+    const ctx = { conversation: () => conv, config: {} } as unknown as SenderContext;
+    const conn = { online: false, onStreamAck: () => () => {} } as unknown as ConstructorParameters<typeof Sender>[0];
+    const outbox = new Outbox(Promise.resolve(undefined));
+    const sender = new Sender(conn, outbox, ctx);
+    const incoming = (stanzaId: string): ChatMessage => ({ key: stanzaId, stanzaId, conversation: 'bob@x', from: 'bob@x', direction: 'in', body: stanzaId, timestamp: Date.now(), status: 'received' });
+    const mine = (id: string): ChatMessage => ({ key: id, originId: id, id, conversation: 'bob@x', from: 'alice@x', direction: 'out', body: id, timestamp: Date.now(), status: 'pending' });
+
+    store.add([incoming('s1')]);
+    sender.enqueue(mine('m1'), 'chat');
+    store.add([incoming('s2')], 'live');
+    sender.enqueue(mine('m2'), 'chat');
+    expect(sender.checkFrom('bob@x')).to.equal(undefined); // nothing uncertain yet
+    for (const id of ['m1', 'm2']) outbox.sending(id);
+    outbox.lost('m2');
+    expect(sender.checkFrom('bob@x')).to.equal('s2');
+    outbox.lost('m1'); // the older one may have reached the server before s2 did
+    expect(sender.checkFrom('bob@x')).to.equal('s1');
+  });
+});
+

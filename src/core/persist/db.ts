@@ -16,6 +16,11 @@ export interface OutboxRecord {
   state: 'pending' | 'failed';
   /** Why the server refused it (failed only). */
   error?: string;
+  /**
+   * The newest incoming archive id known when it was written. The archive has it (if it arrived)
+   * after that one, so checking whether it arrived reads on from there.
+   */
+  after?: string;
   /** Written to a stream that went away before the server acknowledged it: it may have arrived. */
   attempted?: boolean;
   /** Text sent before the body for other clients (a reply's fallback quote), not shown here. */

@@ -61,23 +61,27 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly C
 
   // Where each incoming message is: an existing index, or new (undefined).
   const at = incoming.map(found);
-  // Only incoming messages place new ones next to them: they sit where the stream or the archive
-  // put them. Ours sit where they were written, which for one written offline is before what
-  // arrived meanwhile; what the batch has after ours still goes after ours.
+  // What places new ones next to it. A copy the archive holds under another id than the one shown
+  // is the sender's resend of a message that had arrived after all: the batch has it where the
+  // resend went, far from where the first copy is shown, so it places nothing. Nor do ours: they
+  // sit where they were written, which for one written offline is before what arrived meanwhile
+  // (what the batch has after ours still goes after ours); only incoming messages sit where the
+  // stream or the archive put them.
+  const placed = at.map((idx, i) => (idx !== undefined && !(incoming[i]!.stanzaId && out[idx]!.stanzaId && incoming[i]!.stanzaId !== out[idx]!.stanzaId) ? idx : undefined));
   const anchors = (idx: number | undefined) => (idx !== undefined && out[idx]!.direction === 'in' ? idx : undefined);
   // The nearest known incoming message before each incoming one in batch order, and the nearest
   // known one of any kind.
   const afterIn: (number | undefined)[] = [];
   const afterAny: (number | undefined)[] = [];
-  at.reduce<number | undefined>((prev, idx, i) => ((afterIn[i] = prev), anchors(idx) ?? prev), undefined);
-  at.reduce<number | undefined>((prev, idx, i) => ((afterAny[i] = prev), idx ?? prev), undefined);
+  placed.reduce<number | undefined>((prev, idx, i) => ((afterIn[i] = prev), anchors(idx) ?? prev), undefined);
+  placed.reduce<number | undefined>((prev, idx, i) => ((afterAny[i] = prev), idx ?? prev), undefined);
   const fresh: { m: ChatMessage; before?: number; afterIn?: number; afterAny?: number }[] = [];
   let anchor: number | undefined;
   for (let i = incoming.length - 1; i >= 0; i--) {
     const m = incoming[i]!;
     const idx = at[i];
     if (idx !== undefined) {
-      anchor = anchors(idx) ?? anchor;
+      anchor = anchors(placed[i]) ?? anchor;
       const merged = combine(out[idx]!, m);
       const prev = out[idx]!;
       if (merged.status !== prev.status || merged.stanzaId !== prev.stanzaId || merged.originId !== prev.originId || merged.id !== prev.id) {

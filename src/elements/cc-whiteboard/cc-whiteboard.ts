@@ -588,6 +588,7 @@ export class CcWhiteboard extends CcElement {
   private startTextEdit(el?: BoardElement, at?: Point) {
     const fontSize = el?.fontSize ?? Math.max(12, this.strokeWidth * 5);
     this.editing = { id: el?.id, at: el ? { x: el.x, y: el.y } : at!, fontSize, color: el?.color ?? this.color };
+    this.renderer?.hide(el?.id);
     this.requestUpdate();
     void this.updateComplete.then(() => {
       const ta = this.textEditor;
@@ -616,6 +617,7 @@ export class CcWhiteboard extends CcElement {
     const ta = this.textEditor;
     const model = this.model;
     this.editing = undefined;
+    this.renderer?.hide();
     this.requestUpdate();
     if (!ed || !ta || !model) return;
     const text = ta.value.replace(/\s+$/, '');

@@ -149,7 +149,7 @@ export class CcWhiteboard extends CcElement {
     this.model = model;
     const nick = this.nick || s.config.nick || (this.jid ? this.jid.split('@')[0]! : 'guest');
     const transport = new RoomTransport(conn, s.memberships, this.room, nick);
-    const sync = new BoardSync(model, transport);
+    const sync = new BoardSync(model, transport, s.durable.then((d) => d.persistence.db));
     this.sync = sync;
     this.offModel = model.onChange((ids, origin) => {
       if (!model.author && conn.bare) model.author = conn.bare;

@@ -32,6 +32,7 @@ export class Renderer {
   private full = true;
   private sharpTimer?: ReturnType<typeof setTimeout>;
   private readonly lastBounds = new Map<string, Rect>();
+  private hidden?: string;
   private readonly ctx: CanvasRenderingContext2D;
   /** Counts of work done, for the bench and tests (not used for rendering decisions). */
   readonly stats = { fullRedraws: 0, regionRedraws: 0, blits: 0, drawn: 0 };
@@ -102,6 +103,12 @@ export class Renderer {
       }
     }
     this.requestFrame();
+  }
+
+  /** Leaves one element undrawn (a text being edited in place: its editor shows it instead). */
+  hide(id?: string) {
+    this.hidden = id;
+    this.invalidateAll();
   }
 
   invalidateAll() {
@@ -178,7 +185,7 @@ export class Renderer {
     c.setTransform(s, 0, 0, s, -r.x * s, -r.y * s);
     for (const el of this.model.ordered()) {
       const b = this.lastBounds.get(el.id) ?? bounds(el);
-      if (!intersects(b, area)) continue;
+      if (el.id === this.hidden || !intersects(b, area)) continue;
       drawElement(c, el, this.paths, this.images);
       this.stats.drawn++;
     }

@@ -1,7 +1,8 @@
 // Keeps a BoardModel in step with the group room.
 // - Local Yjs updates are batched per tick (~one frame), merged, and sent as archived payload stanzas,
 //   chunked under the stanza size limit. They stay in an outbox until the room reflects them back, so
-//   edits made offline (or lost with a dropped stream) are sent again after reconnecting.
+//   edits made offline (or lost with a dropped stream) are sent again after reconnecting. The outbox
+//   is also kept in the account's IndexedDB, so a reload before reconnecting loses none of it.
 // - Joining reads the room archive (MAM) backwards to the newest complete snapshot and replays what
 //   follows it; peers that are online also answer a sync request with whatever the joiner lacks.
 // - Any peer writes a new compacted snapshot (Y.encodeStateAsUpdate) once the replay tail grows, so
@@ -9,6 +10,7 @@
 // - Cursors travel as unarchived messages (XEP-0334 hints) at most 20 times a second.
 import * as Y from 'yjs';
 import { queryArchive } from '../core/archive.js';
+import type { AccountDb } from '../core/persist/db.js';
 import { NS, type Element } from '../core/xmpp.js';
 import { REMOTE, type BoardModel } from './model.js';
 import {
@@ -58,13 +60,20 @@ export class BoardSync {
   private loadRun = 0;
   private readonly listeners = new Set<() => void>();
   private readonly offs: (() => void)[] = [];
+  private saveTimer?: ReturnType<typeof setTimeout>;
   private readonly onDocUpdate = (u: Uint8Array, origin: unknown) => {
     if (origin === REMOTE) return;
     this.pending.push(u);
     this.scheduleFlush();
+    this.save();
   };
 
-  constructor(readonly model: BoardModel, readonly room: RoomTransport) {}
+  /** `db`: where the outbox outlives the page (none for guests). */
+  constructor(readonly model: BoardModel, readonly room: RoomTransport, private readonly db?: Promise<AccountDb | undefined>) {}
+
+  private get key() {
+    return `wb:${this.room.room}`;
+  }
 
   /** Called when state or cursors change. */
   onChange(fn: () => void): () => void {
@@ -83,6 +92,25 @@ export class BoardSync {
       }),
     );
     this.room.start();
+    // What an earlier page could not get into the room: shown now, sent once we are in.
+    void this.db?.then((db) => db?.get('meta', this.key) as Promise<Uint8Array | undefined>).then((u) => {
+      if (!u) return;
+      Y.applyUpdate(this.model.doc, u, REMOTE);
+      this.pending.push(u);
+      this.scheduleFlush();
+    }).catch(() => {});
+  }
+
+  /**
+   * Stores what the room has not confirmed (at once while offline: the page may be reloaded before
+   * the link returns), and forgets it once confirmed.
+   */
+  private save() {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.db?.then((db): unknown => {
+      const all = [...this.unconfirmed.values(), ...this.pending];
+      return all.length ? db?.put('meta', Y.mergeUpdates(all), this.key) : db?.delete('meta', this.key);
+    }).catch(() => {}), this.room.ready ? 500 : 0);
   }
 
   async stop() {
@@ -326,7 +354,7 @@ export class BoardSync {
     const whole = this.chunks.add(nick, p);
     if (whole === null) return;
     this.countForSnapshot(p, whole.length);
-    if (ours && p.kind === 'update' && this.unconfirmed.delete(p.id)) return; // Our own, reflected: confirmed.
+    if (ours && p.kind === 'update' && this.unconfirmed.delete(p.id)) return this.save(); // Our own, reflected: confirmed.
     this.apply(whole);
     this.maybeSnapshot();
   }

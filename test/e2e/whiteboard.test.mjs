@@ -1,6 +1,7 @@
 // cc-whiteboard between isolated browser contexts, through the built dist/cc.js, against real Prosody.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as Y from 'yjs';
 import { launchBrowser, newAccount, pageUrl, stack, startStaticServer } from '../support/e2e.mjs';
 import {
   authors, canonical, configureRoom, count, drag, onBoard, openBoard, privateStack, recordOverlayText, roomName, roomObserver, scenePixel, until,
@@ -326,6 +327,87 @@ describe('cc-whiteboard: offline edits', () => {
     await waitPainted(page, 550, 125, 10);
     assert.deepEqual([...a.errors, ...errors], []);
     await Promise.all([a.ctx.close(), ctx.close()]);
+  });
+});
+
+/**
+ * Init script: a link the test can cut at the WebSocket, across reloads. While sessionStorage says
+ * it is cut, every socket the page opens is closed at once (the page itself still loads over HTTP).
+ */
+function cuttableLink() {
+  const Native = window.WebSocket;
+  const sockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (sessionStorage.getItem('ccCut')) this.close();
+      else sockets.push(this);
+    }
+  };
+  window.ccCutLink = () => {
+    sessionStorage.setItem('ccCut', '1');
+    sockets.forEach((s) => s.close());
+  };
+}
+
+/** The elements `me`'s page keeps on the device for `room`, not yet confirmed by the room (null: none). */
+async function storedEdits(page, me, room) {
+  const bytes = await page.evaluate(async ({ name, key }) => {
+    const req = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return null;
+    const db = await req(indexedDB.open(name));
+    try {
+      const v = db.objectStoreNames.contains('meta') ? await req(db.transaction('meta').objectStore('meta').get(key)) : undefined;
+      return v ? [...v] : null;
+    } finally {
+      db.close();
+    }
+  }, { name: `cc:${me.jid}|${stack.service}`, key: `wb:${room}` });
+  if (!bytes) return null;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Uint8Array.from(bytes));
+  return [...doc.getMap('elements').values()].filter((m) => !m.has('deleted')).map((m) => m.get('author'));
+}
+
+describe('cc-whiteboard: offline edits across a reload', () => {
+  it('bob draws offline and reloads before the link returns: his strokes come back, then reach alice exactly once', async () => {
+    const room = roomName();
+    const a = await open(newAccount('alice'), { room });
+    const bob = newAccount('bob');
+    const b = await openBoard(browser, web.origin, stack, bob, { room }, undefined, (p) => p.addInitScript(cuttableLink));
+    const page = b.page;
+    await drag(a.page, [[100, 100], [200, 100]]);
+    await waitCount(page, 1);
+
+    await page.evaluate(() => window.ccCutLink());
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await drag(page, [[100, 300], [300, 300]]);
+    await drag(page, [[100, 400], [300, 400]]);
+    await drag(a.page, [[500, 100], [600, 150]]);
+    await waitCount(a.page, 2);
+    await until(async () => (await storedEdits(page, bob, room))?.length === 2, 'bob\'s two strokes kept on his device');
+
+    await page.reload();
+    // Still offline: the reloaded board shows his strokes and says they are still to be sent.
+    await waitCount(page, 2);
+    await waitPainted(page, 200, 400);
+    await page.getByRole('status').filter({ hasText: 'your changes will be sent' }).waitFor();
+    assert.equal(await count(a.page), 2, 'nothing of bob\'s reached alice while he was offline');
+
+    // The network comes back (the browser's online event fires on the way).
+    await b.ctx.setOffline(true);
+    await page.evaluate(() => sessionStorage.removeItem('ccCut'));
+    await b.ctx.setOffline(false);
+    await Promise.all([waitCount(a.page, 4), waitCount(page, 4)]);
+    await until(async () => (await canonical(a.page)) === (await canonical(page)), 'both scenes to agree');
+    assert.deepEqual((await authors(a.page)).map((j) => j.split('-')[0]), ['alice', 'alice', 'bob', 'bob']);
+    await waitPainted(a.page, 200, 400);
+    await waitPainted(page, 550, 125, 10);
+    // Confirmed by the room: the device forgets them.
+    await until(async () => (await storedEdits(page, bob, room)) === null, 'the stored edits to be cleared');
+    assert.equal(await count(a.page), 4);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.ctx.close(), b.ctx.close()]);
   });
 });
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStack } from '../../server/devstack.mjs';
-import { pageUrl, unique } from './e2e.mjs';
+import { pageUrl, unique, until } from './e2e.mjs';
 
 export const roomName = () => `${unique('board')}@conference.localhost`;
 
@@ -17,10 +17,11 @@ export const roomName = () => `${unique('board')}@conference.localhost`;
  * @param {{ service: string }} server
  * @param {{ jid: string, password: string, user: string }} me
  * @param {Record<string, string>} attrs
- * `setup(page)` runs before the page loads (e.g. to add init scripts).
+ * `setup(page)` runs before the page loads (e.g. to add init scripts); `contextOptions` go to the
+ * browser context (e.g. `{ hasTouch: true }`).
  */
-export async function openBoard(browser, origin, server, me, attrs, viewport = { width: 900, height: 640 }, setup = async (/** @type {import('playwright-core').Page} */ _page) => {}) {
-  const ctx = await browser.newContext({ viewport });
+export async function openBoard(browser, origin, server, me, attrs, viewport = { width: 900, height: 640 }, setup = async (/** @type {import('playwright-core').Page} */ _page) => {}, contextOptions = {}) {
+  const ctx = await browser.newContext({ viewport, ...contextOptions });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -110,6 +111,49 @@ export async function waitPainted(page, x, y, r = 3, timeout = 15000) {
     for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
     return false;
   }, [x, y, r], { timeout, polling: 50 });
+}
+
+/**
+ * The box (board-relative CSS px, edges exclusive) around everything painted on the scene canvas:
+ * where the user sees the drawing. Null when nothing is painted.
+ */
+export function inkBox(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('cc-whiteboard').shadowRoot.querySelector('canvas.scene');
+    const dpr = c.width / c.clientWidth;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let y = 0; y < c.height; y++) {
+      for (let x = 0; x < c.width; x++) {
+        if (d[(y * c.width + x) * 4 + 3] < 128) continue;
+        x0 = Math.min(x0, x); x1 = Math.max(x1, x + 1);
+        y0 = Math.min(y0, y); y1 = Math.max(y1, y + 1);
+      }
+    }
+    return x0 === Infinity ? null : { x0: x0 / dpr, y0: y0 / dpr, x1: x1 / dpr, y1: y1 / dpr };
+  });
+}
+
+/**
+ * Waits until the painted box is `want` (within `tol` CSS px on every edge); fails with what is shown.
+ * @param {{ x0: number, y0: number, x1: number, y1: number }} want
+ */
+export async function waitInkBox(page, want, what, tol = 2) {
+  let seen;
+  try {
+    await until(async () => {
+      seen = await inkBox(page);
+      return seen && ['x0', 'y0', 'x1', 'y1'].every((k) => Math.abs(seen[k] - want[k]) <= tol);
+    }, what, 5000);
+  } catch {
+    throw new Error(`${what}: painted box ${JSON.stringify(seen)}, expected ${JSON.stringify(want)} (±${tol})`);
+  }
+  return seen;
+}
+
+/** `b` moved by (dx, dy) and scaled by `f` about screen point (cx, cy): what a camera change does to it. */
+export function moved(b, dx, dy, f = 1, cx = 0, cy = 0) {
+  return { x0: cx + (b.x0 - cx) * f + dx, y0: cy + (b.y0 - cy) * f + dy, x1: cx + (b.x1 - cx) * f + dx, y1: cy + (b.y1 - cy) * f + dy };
 }
 
 async function freePort() {

@@ -160,7 +160,7 @@ export class CcWhiteboard extends CcElement {
     this.model = model;
     const nick = this.nick || s.config.nick || (this.jid ? this.jid.split('@')[0]! : 'guest');
     const transport = new RoomTransport(conn, s.memberships, this.room, nick);
-    const sync = new BoardSync(model, transport);
+    const sync = new BoardSync(model, transport, s.durable.then((d) => d.persistence.db));
     this.sync = sync;
     this.offModel = model.onChange((ids, origin) => {
       if (!model.author && conn.bare) model.author = conn.bare;
@@ -599,6 +599,7 @@ export class CcWhiteboard extends CcElement {
   private startTextEdit(el?: BoardElement, at?: Point) {
     const fontSize = el?.fontSize ?? Math.max(12, this.strokeWidth * 5);
     this.editing = { id: el?.id, at: el ? { x: el.x, y: el.y } : at!, fontSize, color: el?.color ?? this.color };
+    this.renderer?.hide(el?.id);
     this.requestUpdate();
     void this.updateComplete.then(() => {
       const ta = this.textEditor;
@@ -627,6 +628,7 @@ export class CcWhiteboard extends CcElement {
     const ta = this.textEditor;
     const model = this.model;
     this.editing = undefined;
+    this.renderer?.hide();
     this.requestUpdate();
     if (!ed || !ta || !model) return;
     const text = ta.value.replace(/\s+$/, '');

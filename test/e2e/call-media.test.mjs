@@ -191,3 +191,41 @@ describe('cc-call: no camera or microphone on the device', () => {
     await Promise.all([a.close(), b.close()]);
   });
 });
+
+describe('cc-call: picture in picture', () => {
+  it('Picture in picture shows the remote video in its own window and the button takes it back; left elsewhere, the button follows; hanging up ends it', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    await befriend(alice, bob);
+    const { a, b } = await connect(devices, alice, bob);
+    await flowing(a.page);
+    // The element in picture in picture: the page sees the cc-call (shadow DOM retargets), its root the video.
+    const inPip = () => a.page.evaluate(() => {
+      const el = document.querySelector('cc-call');
+      return document.pictureInPictureElement === el ? el.shadowRoot.pictureInPictureElement?.getAttribute('aria-label') : document.pictureInPictureElement;
+    });
+    const pip = a.page.getByRole('button', { name: 'Picture in picture' });
+    assert.equal(await inPip(), null);
+    assert.equal(await pip.getAttribute('aria-pressed'), 'false');
+    await pip.click();
+    await waitUntil(async () => (await inPip()) === `Video of ${bob.jid}`, 'bob\'s video in picture in picture');
+    await waitUntil(async () => (await pip.getAttribute('aria-pressed')) === 'true', 'the button pressed');
+    await pip.click();
+    await waitUntil(async () => (await inPip()) === null, 'back from picture in picture');
+    assert.equal(await pip.getAttribute('aria-pressed'), 'false');
+
+    await pip.click();
+    await waitUntil(async () => (await pip.getAttribute('aria-pressed')) === 'true', 'in picture in picture again');
+    // Closed outside the button (as the window's own close does): the button says so.
+    await a.page.evaluate(() => document.exitPictureInPicture());
+    await waitUntil(async () => (await pip.getAttribute('aria-pressed')) === 'false', 'the button released');
+
+    await pip.click();
+    await waitUntil(async () => (await inPip()) === `Video of ${bob.jid}`, 'in picture in picture once more');
+    await a.page.getByRole('button', { name: 'Hang up' }).click();
+    await a.page.getByText('Call ended').waitFor();
+    await waitUntil(async () => (await inPip()) === null, 'no picture in picture after the call');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.close(), b.close()]);
+  });
+});

@@ -1,7 +1,6 @@
 // Shared behaviour of every cc-* element: the account attributes, attaching to the page's shared
 // session, connection events, and the visible error state. Subclasses render; they build no stanzas.
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { ReadableAtom } from 'nanostores';
 import { isProblem, parseConfig } from '../core/config.js';
 import type { CcError, ConnectionState } from '../core/connection.js';
@@ -19,25 +18,40 @@ const ACCOUNT_ATTRS = ['service', 'domain', 'jid', 'password', 'credentialsUrl',
  * @attr dir - `rtl` or `ltr`; default: the nearest `dir` up the page, else the UI language's direction (Arabic, Hebrew, Persian, Urdu: right-to-left).
  */
 export abstract class CcElement extends LitElement {
+  // Reactive properties, declared here rather than by decorators (smaller output). Internal state is
+  // `attribute: false` rather than `state: true` in the public elements: the manifest generator reads
+  // this object and would list state as attributes.
+  static override properties: PropertyDeclarations = {
+    service: {},
+    domain: {},
+    jid: {},
+    password: {},
+    credentialsUrl: { attribute: 'credentials-url' },
+    anonymous: { type: Boolean },
+    nick: {},
+    theme: { reflect: true },
+    session: { attribute: false },
+    configError: { attribute: false },
+  };
   /** XMPP WebSocket URL (RFC 7395); discovered from `domain` (XEP-0156) when absent. */
-  @property() service?: string;
+  service?: string;
   /** XMPP domain; defaults to the domain of `jid`, else the host of `service`. */
-  @property() domain?: string;
+  domain?: string;
   /** Account address for direct login (development, internal tools). */
-  @property() jid?: string;
+  jid?: string;
   /** Password for `jid`. */
-  @property() password?: string;
+  password?: string;
   /** Endpoint returning `{ jid, password | token, service? }` for the host site's logged-in user. */
-  @property({ attribute: 'credentials-url' }) credentialsUrl?: string;
+  credentialsUrl?: string;
   /** Guest login (SASL ANONYMOUS). */
-  @property({ type: Boolean }) anonymous = false;
+  anonymous = false;
   /** Display name. */
-  @property() nick?: string;
+  nick?: string;
   /** `light`, `dark` or `auto`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+  theme: 'light' | 'dark' | 'auto' = 'auto';
 
-  @state() protected session?: Session;
-  @state() protected configError?: CcError;
+  protected session?: Session;
+  protected configError?: CcError;
   private unwatch: (() => void)[] = [];
   private lastError?: string;
   private lastState?: ConnectionState;

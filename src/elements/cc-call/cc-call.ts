@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { callEngineFor, type CallEngine } from '../../call/engine.js';
 import { durationOf, type CallView, type EndReason, type RemoteParticipant } from '../../call/store.js';
 import type { Session } from '../../core/session.js';
@@ -58,24 +57,36 @@ const onOff = { fromAttribute: (v: string | null) => v === null || !/^(false|off
 export class CcCall extends CcElement {
   static override styles = callStyles;
 
+  static override properties = {
+    with: {},
+    room: {},
+    video: { type: Boolean },
+    ring: { converter: onOff, reflect: false },
+    ice: {},
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    answerTimeout: { type: Number, attribute: 'answer-timeout' },
+    full: { attribute: false },
+    devices: { attribute: false },
+    dismissed: { attribute: false },
+  };
   /** JID to call (or the peer of the current 1:1 call). */
-  @property() with?: string;
+  with?: string;
   /** Group call in this room. */
-  @property() room?: string;
+  room?: string;
   /** Start with the camera on. */
-  @property({ type: Boolean }) video = false;
+  video = false;
   /** Ring for incoming calls (default on; `ring="false"` turns it off). */
-  @property({ converter: onOff, reflect: false }) ring = true;
+  ring = true;
   /** Extra STUN/TURN URLs, space-separated (normally discovered with XEP-0215). */
-  @property() ice?: string;
+  ice?: string;
   /** `relay` sends media only through TURN. */
-  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
   /** Seconds an outgoing call rings before it counts as unanswered (default 60). */
-  @property({ type: Number, attribute: 'answer-timeout' }) answerTimeout = 60;
+  answerTimeout = 60;
 
-  @state() private full = false;
-  @state() private devices: MediaDeviceInfo[] = [];
-  @state() private dismissed?: string;
+  private full = false;
+  private devices: MediaDeviceInfo[] = [];
+  private dismissed?: string;
   private engine?: CallEngine;
   private gotEngine?: (e: CallEngine) => void;
   private unring?: () => void;

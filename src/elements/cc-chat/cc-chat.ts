@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
 import { CcElement } from '../base.js';
 import { t } from '../i18n.js';
@@ -65,49 +64,74 @@ const WIDE = 640;
 export class CcChat extends CcElement {
   static override styles = chatStyles;
 
+  static override properties = {
+    mode: { reflect: true },
+    with: {},
+    room: {},
+    open: { type: Boolean, reflect: true },
+    position: { reflect: true },
+    noNewChat: { type: Boolean, attribute: 'no-new-chat' },
+    onlineUsers: { type: Boolean, attribute: 'online-users' },
+    push: {},
+    pushService: { attribute: 'push-service' },
+    serviceWorker: { attribute: 'service-worker' },
+    pushPrivacy: { type: Boolean, attribute: 'push-privacy' },
+    notifications: { type: Boolean },
+    sound: {},
+    muted: { type: Boolean },
+    calls: { type: Boolean },
+    whiteboard: { type: Boolean },
+    attachments: {},
+    current: { attribute: false },
+    view: { attribute: false },
+    wide: { attribute: false },
+    panesReady: { attribute: false },
+    profile: { attribute: false },
+    announcement: { attribute: false },
+  };
   /** `launcher` (floating button + panel), `embedded` (fills its parent) or `split` (list and conversation side by side when wide). */
-  @property({ reflect: true }) mode: 'launcher' | 'embedded' | 'split' = 'launcher';
+  mode: 'launcher' | 'embedded' | 'split' = 'launcher';
   /** Open a 1:1 conversation with this JID; with `mode="launcher"` a single support conversation without a list. */
-  @property() with?: string;
+  with?: string;
   /** Join and open this group room. */
-  @property() room?: string;
+  room?: string;
   /** Whether the launcher panel is open (reflected). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
   /** Side of the page for the launcher: `right` or `left`. */
-  @property({ reflect: true }) position: 'right' | 'left' = 'right';
+  position: 'right' | 'left' = 'right';
   /** Hide the `New chat` button. */
-  @property({ type: Boolean, attribute: 'no-new-chat' }) noNewChat = false;
+  noNewChat = false;
   /** Show a tab with the contacts currently online. */
-  @property({ type: Boolean, attribute: 'online-users' }) onlineUsers = false;
+  onlineUsers = false;
   /** VAPID public key of the push bridge; enables web push (an `Enable notifications` button). */
-  @property() push?: string;
+  push?: string;
   /** JID of the push bridge (the XEP-0357 app server), e.g. `push.example.com`. */
-  @property({ attribute: 'push-service' }) pushService?: string;
+  pushService?: string;
   /** Path of the service worker, same origin as the page. */
-  @property({ attribute: 'service-worker' }) serviceWorker = '/cc-sw.js';
+  serviceWorker = '/cc-sw.js';
   /** With `push`: notifications name the sender but never show message text (the push bridge leaves it out). */
-  @property({ type: Boolean, attribute: 'push-privacy' }) pushPrivacy = false;
+  pushPrivacy = false;
   /** Browser notifications for new messages while the page is hidden (asks permission on a click). */
-  @property({ type: Boolean }) notifications = false;
+  notifications = false;
   /** A chime for new messages: on by default; `sound="off"` turns it off. */
-  @property() sound = 'on';
+  sound = 'on';
   /** No sound and no notifications at all (each conversation can also be muted on its own). */
-  @property({ type: Boolean }) muted = false;
+  muted = false;
   /** `Audio call` / `Video call` in conversation headers (a group call in rooms), and incoming calls ring here. */
-  @property({ type: Boolean }) calls = false;
+  calls = false;
   /** A `Whiteboard` button in room headers: the room's shared board in a panel. */
-  @property({ type: Boolean }) whiteboard = false;
+  whiteboard = false;
   /** Which files may be sent (`Attach file`, drop, paste): an `accept` list like a file input's (`image/*,.pdf`), or `none` (no button, drops and pastes ignored). Default: any file. */
-  @property() attachments = '*/*';
+  attachments = '*/*';
 
-  @state() private current = '';
-  @state() private view: 'list' | 'conversation' | 'new' = 'list';
-  @state() private wide = false;
-  @state() private panesReady = false;
+  private current = '';
+  private view: 'list' | 'conversation' | 'new' = 'list';
+  private wide = false;
+  private panesReady = false;
   /** The contact whose card is open, if any. */
-  @state() private profile = '';
+  private profile = '';
   /** What the live region last said (new messages, for screen readers). */
-  @state() private announcement = '';
+  private announcement = '';
   private offIncoming?: () => void;
   private offAlerts?: () => void;
   private offPush?: () => void;

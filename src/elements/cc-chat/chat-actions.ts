@@ -1,7 +1,6 @@
 // The conversation header's call and board buttons, slotted into cc-chat-view's `actions` slot by
 // cc-chat. They only ask; cc-chat loads cc-call or cc-whiteboard and acts.
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
 import { t } from '../i18n.js';
 import { sharedStyles } from './shared-styles.js';
@@ -25,12 +24,19 @@ export class ChatActions extends LitElement {
     button[disabled] { opacity: 0.45; cursor: default; }
   `];
 
-  @property({ attribute: false }) session?: Session;
-  @property() jid = '';
-  @property({ type: Boolean }) calls = false;
-  @property({ type: Boolean }) whiteboard = false;
+  static override properties = {
+    session: { attribute: false },
+    jid: {},
+    calls: { type: Boolean },
+    whiteboard: { type: Boolean },
+    busy: { type: Boolean },
+  };
+  session?: Session;
+  jid = '';
+  calls = false;
+  whiteboard = false;
   /** A call is ringing or running: no second one from here. */
-  @property({ type: Boolean }) busy = false;
+  busy = false;
   private unsubs: (() => void)[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>) {

@@ -2,7 +2,6 @@
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import type { Show } from '../../core/protocol/presence.js';
 import type { Session } from '../../core/session.js';
 import type { ConversationSummary } from '../../core/summaries.js';
@@ -34,13 +33,22 @@ export class ChatList extends LitElement {
     .empty { color: var(--cc-muted); padding: 24px; text-align: center; }
   `];
 
-  @property({ attribute: false }) session?: Session;
-  @property({ type: Boolean }) noNewChat = false;
-  @property({ type: Boolean }) onlineUsers = false;
-  @property() current = '';
-  @property({ attribute: false }) override lang = '';
-  @state() private filter = '';
-  @state() private tab: 'chats' | 'online' = 'chats';
+  static override properties = {
+    session: { attribute: false },
+    noNewChat: { type: Boolean },
+    onlineUsers: { type: Boolean },
+    current: {},
+    lang: { attribute: false },
+    filter: { state: true },
+    tab: { state: true },
+  };
+  session?: Session;
+  noNewChat = false;
+  onlineUsers = false;
+  current = '';
+  override lang = '';
+  private filter = '';
+  private tab: 'chats' | 'online' = 'chats';
   private unsubs: (() => void)[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -67,7 +75,7 @@ export class ChatList extends LitElement {
     this.dispatchEvent(new CustomEvent('cc-select', { detail: { jid: c.jid, kind: c.kind }, bubbles: true, composed: true }));
   }
 
-  @query('ul') private listEl?: VirtualizerHostElement;
+  private get listEl() { return this.renderRoot?.querySelector<VirtualizerHostElement>('ul') ?? undefined; }
   /** How many items the list shows now (after filtering), for keyboard moves. */
   private count = 0;
 

@@ -2,7 +2,6 @@
 // composer. Messages can be walked with the arrow keys; each shows its actions when focused or hovered.
 // Files dropped anywhere on the conversation go to the composer.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 // The default layout, named so it ships in this chunk: left out, the virtualizer fetches it as a
 // chunk of its own after the first render.
@@ -42,25 +41,38 @@ export class ChatView extends LitElement {
     .empty { margin: auto; color: var(--cc-muted); text-align: center; padding: 24px; }
   `];
 
-  @property({ attribute: false }) session?: Session;
-  @property() jid = '';
-  @property({ type: Boolean }) showBack = false;
-  @property({ attribute: false }) override lang = '';
+  static override properties = {
+    session: { attribute: false },
+    jid: {},
+    showBack: { type: Boolean },
+    lang: { attribute: false },
+    attachments: { attribute: false },
+    dropping: { state: true },
+    showOccupants: { state: true },
+    pin: { state: true },
+    flashKey: { state: true },
+    notice: { state: true },
+    asking: { state: true },
+  };
+  session?: Session;
+  jid = '';
+  showBack = false;
+  override lang = '';
   /** cc-chat's `attachments`: an accept list, or `none`. */
-  @property({ attribute: false }) attachments = '*/*';
+  attachments = '*/*';
   /** Files are being dragged over the conversation. */
-  @state() private dropping = false;
-  @state() private showOccupants = false;
+  private dropping = false;
+  private showOccupants = false;
   /** Where the list keeps its scroll position: the end (following), a row kept in place, or a row shown. */
-  @state() private pin: { index: number; block: 'start' | 'end' | 'center' | 'nearest' } | null = null;
-  @state() private flashKey = '';
-  @state() private notice = '';
+  private pin: { index: number; block: 'start' | 'end' | 'center' | 'nearest' } | null = null;
+  private flashKey = '';
+  private notice = '';
   /** The room question (subject, invite) whose dialog is open. */
-  @state() private asking: { ask: RoomQuestion; error: string } | null = null;
+  private asking: { ask: RoomQuestion; error: string } | null = null;
   /** What had focus when that dialog opened, to return to. */
   private askedFrom?: HTMLElement;
-  @query('cc-chat-composer') private composer?: ChatComposer;
-  @query('.log') private log?: HTMLElement;
+  private get composer() { return this.renderRoot?.querySelector<ChatComposer>('cc-chat-composer') ?? undefined; }
+  private get log() { return this.renderRoot?.querySelector<HTMLElement>('.log') ?? undefined; }
   private conv?: Conversation;
   private unsubs: (() => void)[] = [];
   private rows: Row[] = [];

@@ -2,7 +2,6 @@
 // per conversation, replying and editing, @mentions of room occupants, the emoji picker, and files
 // (picked, pasted, or dropped on the conversation) with upload progress and cancel.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { acceptsFile, sendFile, uploadsOf, type Upload } from '../../core/attachments.js';
 import type { Conversation } from '../../core/conversation.js';
 import { canEdit, correct, sendText } from '../../core/message-actions.js';
@@ -55,22 +54,36 @@ export class ChatComposer extends LitElement {
     .bar span { display: block; height: 100%; background: var(--cc-accent); transition: width 0.2s; }
   `];
 
-  @property({ attribute: false }) session?: Session;
-  @property({ attribute: false }) conv?: Conversation;
+  static override properties = {
+    session: { attribute: false },
+    conv: { attribute: false },
+    accept: { attribute: false },
+    lang: { attribute: false },
+    mode: { state: true },
+    suggestions: { state: true },
+    active: { state: true },
+    emoji: { state: true },
+    dataSource: { state: true },
+    uploads: { state: true },
+    problem: { state: true },
+    maxSize: { state: true },
+  };
+  session?: Session;
+  conv?: Conversation;
   /** What files may be sent: an `accept` list like an input's, or `none`. */
-  @property({ attribute: false }) accept = '*/*';
-  @property({ attribute: false }) override lang = '';
-  @state() private mode: { kind: 'reply' | 'edit'; m: ChatMessage } | null = null;
-  @state() private suggestions: string[] = [];
-  @state() private active = 0;
-  @state() private emoji: 'closed' | 'loading' | 'open' | 'failed' = 'closed';
-  @state() private dataSource = '';
-  @state() private uploads: readonly Upload[] = [];
+  accept = '*/*';
+  override lang = '';
+  private mode: { kind: 'reply' | 'edit'; m: ChatMessage } | null = null;
+  private suggestions: string[] = [];
+  private active = 0;
+  private emoji: 'closed' | 'loading' | 'open' | 'failed' = 'closed';
+  private dataSource = '';
+  private uploads: readonly Upload[] = [];
   /** Why the last file could not be sent, shown until the next attempt or conversation. */
-  @state() private problem = '';
-  @state() private maxSize?: number;
-  @query('textarea') private box?: HTMLTextAreaElement;
-  @query('input[type=file]') private picker?: HTMLInputElement;
+  private problem = '';
+  private maxSize?: number;
+  private get box() { return this.renderRoot?.querySelector<HTMLTextAreaElement>('textarea') ?? undefined; }
+  private get picker() { return this.renderRoot?.querySelector<HTMLInputElement>('input[type=file]') ?? undefined; }
   private unbind?: () => void;
 
   override focus() {

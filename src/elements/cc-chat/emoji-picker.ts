@@ -3,7 +3,6 @@
 // file next to the chunks, so nothing is fetched from a third-party CDN. Our own small element
 // rather than a full picker library keeps the widget inside its size budget (SPEC §9).
 import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { define } from '../define.js';
 import { t } from '../i18n.js';
 
@@ -56,14 +55,22 @@ export class CcEmojiPicker extends LitElement {
     .none { grid-column: 1 / -1; color: var(--cc-muted, #4b5563); padding: 8px; }
   `;
 
+  static override properties = {
+    dataSource: { attribute: false },
+    lang: { attribute: false },
+    all: { state: true },
+    query: { state: true },
+    group: { state: true },
+    failed: { state: true },
+  };
   /** URL of the Emojibase JSON data. */
-  @property({ attribute: false }) dataSource = emojiData;
+  dataSource = emojiData;
   /** UI language (the emoji names stay English: the data set is the English one). */
-  @property({ attribute: false }) override lang = '';
-  @state() private all: Emoji[] = [];
-  @state() private query = '';
-  @state() private group = 0;
-  @state() private failed = false;
+  override lang = '';
+  private all: Emoji[] = [];
+  private query = '';
+  private group = 0;
+  private failed = false;
 
   override connectedCallback() {
     super.connectedCallback();

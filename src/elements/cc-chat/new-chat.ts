@@ -1,6 +1,5 @@
 // "New chat": start a 1:1 by address (adding the contact), or create a room and invite people.
 import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { isBareJid } from '../../core/config.js';
 import type { Session } from '../../core/session.js';
 import { sharedStyles } from './shared-styles.js';
@@ -19,9 +18,14 @@ export class NewChat extends LitElement {
     hr { border: 0; border-top: 1px solid var(--cc-border); margin: 0; }
   `];
 
-  @property({ attribute: false }) session?: Session;
-  @state() private error = '';
-  @state() private busy = false;
+  static override properties = {
+    session: { attribute: false },
+    error: { state: true },
+    busy: { state: true },
+  };
+  session?: Session;
+  private error = '';
+  private busy = false;
 
   private done(jid: string, kind: 'chat' | 'room') {
     this.dispatchEvent(new CustomEvent('cc-select', { detail: { jid, kind }, bubbles: true, composed: true }));

@@ -1,7 +1,6 @@
 // A contact's card: picture, name, address, status and last seen, and block / report / remove. For
 // a room occupant (jid `room/nick`): nick, real address when the room shows it, role and affiliation.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
 import { avatar } from '../ui/avatar.js';
 import { ago } from '../ui/format.js';
@@ -25,12 +24,20 @@ export class ProfileCard extends LitElement {
     .error { color: var(--cc-error); }
   `];
 
-  @property({ attribute: false }) session?: Session;
-  @property() jid = '';
-  @property({ attribute: false }) override lang = '';
-  @state() private reporting = false;
-  @state() private removing = false;
-  @state() private problem = '';
+  static override properties = {
+    session: { attribute: false },
+    jid: {},
+    lang: { attribute: false },
+    reporting: { state: true },
+    removing: { state: true },
+    problem: { state: true },
+  };
+  session?: Session;
+  jid = '';
+  override lang = '';
+  private reporting = false;
+  private removing = false;
+  private problem = '';
   private unsubs: (() => void)[] = [];
 
   protected override willUpdate(changed: PropertyValues<this>) {

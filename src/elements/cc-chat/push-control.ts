@@ -1,7 +1,6 @@
 // The "Enable notifications" control of cc-chat: one button and a status line over core/push.ts.
 // Internal element; cc-chat passes its session and its push attributes.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import {
   clearPushNotifications, consumePushIntent, disablePush, enablePush, pushIntents, pushState, restorePush,
   type PushIntent, type PushSession, type PushState,
@@ -38,22 +37,32 @@ export class CcPushControl extends LitElement {
     .status[data-status='error'], .status[data-status='denied'] { color: #b3261e; opacity: 1; }
   `;
 
+  static override properties = {
+    session: { attribute: false },
+    vapidKey: { attribute: false },
+    pushService: { attribute: false },
+    serviceWorker: { attribute: false },
+    subscribeTimeout: { attribute: false },
+    privacy: { type: Boolean },
+    lang: { attribute: false },
+    push: { state: true },
+  };
   /** The account's session (from cc-chat). */
-  @property({ attribute: false }) session?: PushSession;
+  session?: PushSession;
   /** VAPID public key: cc-chat's `push` attribute. */
-  @property({ attribute: false }) vapidKey?: string;
+  vapidKey?: string;
   /** Push bridge JID: cc-chat's `push-service` attribute. */
-  @property({ attribute: false }) pushService?: string;
+  pushService?: string;
   /** Service worker path: cc-chat's `service-worker` attribute (default `/cc-sw.js`). */
-  @property({ attribute: false }) serviceWorker?: string;
+  serviceWorker?: string;
   /** How long to wait for the browser's push service (ms). */
-  @property({ attribute: false }) subscribeTimeout?: number;
+  subscribeTimeout?: number;
   /** cc-chat's `push-privacy`: the bridge is asked to leave message text out. */
-  @property({ type: Boolean }) privacy = false;
+  privacy = false;
   /** UI language (from cc-chat; standalone, the page's). */
-  @property({ attribute: false }) override lang = '';
+  override lang = '';
 
-  @state() private push?: PushState;
+  private push?: PushState;
   private off?: () => void;
 
   private get options() {

@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import type { Session } from '../../core/session.js';
 import { upload } from '../../core/upload.js';
 import { measureText, drawElement, FONT_FAMILY } from '../../whiteboard/draw.js';
@@ -70,25 +69,37 @@ function colorFor(s: string) {
 export class CcWhiteboard extends CcElement {
   static override styles = whiteboardStyles;
 
+  static override properties = {
+    room: {},
+    readonly: { type: Boolean, reflect: true },
+    grid: { type: Boolean, reflect: true },
+    tool: { attribute: false },
+    color: { attribute: false },
+    strokeWidth: { attribute: false },
+    selection: { attribute: false },
+    exportOpen: { attribute: false },
+    syncState: { attribute: false },
+    zoomPct: { attribute: false },
+  };
   /** The group room (bare JID) the board lives in. */
-  @property() room?: string;
+  room?: string;
   /** Shows the board and its live updates, without any tools. */
-  @property({ type: Boolean, reflect: true }) readonly = false;
+  readonly = false;
   /** Shows a background grid. */
-  @property({ type: Boolean, reflect: true }) grid = false;
+  grid = false;
 
-  @state() private tool: Tool = 'pen';
-  @state() private color = '#111827';
-  @state() private strokeWidth = 4;
-  @state() private selection = new Set<string>();
-  @state() private exportOpen = false;
-  @state() private syncState: SyncState = 'connecting';
-  @state() private zoomPct = 100;
+  private tool: Tool = 'pen';
+  private color = '#111827';
+  private strokeWidth = 4;
+  private selection = new Set<string>();
+  private exportOpen = false;
+  private syncState: SyncState = 'connecting';
+  private zoomPct = 100;
 
-  @query('canvas.scene') private sceneCanvas?: HTMLCanvasElement;
-  @query('canvas.overlay') private overlayCanvas?: HTMLCanvasElement;
-  @query('textarea.text-editor') private textEditor?: HTMLTextAreaElement;
-  @query('.board') private boardEl?: HTMLElement;
+  private get sceneCanvas() { return this.renderRoot?.querySelector<HTMLCanvasElement>('canvas.scene') ?? undefined; }
+  private get overlayCanvas() { return this.renderRoot?.querySelector<HTMLCanvasElement>('canvas.overlay') ?? undefined; }
+  private get textEditor() { return this.renderRoot?.querySelector<HTMLTextAreaElement>('textarea.text-editor') ?? undefined; }
+  private get boardEl() { return this.renderRoot?.querySelector<HTMLElement>('.board') ?? undefined; }
 
   private model?: BoardModel;
   private sync?: BoardSync;

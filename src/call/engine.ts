@@ -66,7 +66,10 @@ export class CallEngine implements RoomCallHost {
     conn.onIq('set', JNS.jingle, 'jingle', (iq) => this.onJingle(iq));
     conn.onOnline(() => this.onOnline());
     if (conn.online) void this.onOnline();
-    if (typeof window !== 'undefined') window.addEventListener('online', () => this.networkChanged());
+    if (typeof window !== 'undefined') window.addEventListener('online', () => {
+      this.moved = true;
+      this.networkChanged();
+    });
   }
 
   get conn() {
@@ -105,10 +108,17 @@ export class CallEngine implements RoomCallHost {
     this.networkChanged();
   }
 
+  /** The browser came back online, maybe on another network, since sessions last restarted. */
+  private moved = false;
+
   private networkChanged() {
+    // On a new network the path ICE holds may be dead without it knowing yet: connected sessions
+    // restart too, once signalling is up to carry the restart (the socket often dropped as well).
+    const moved = this.moved && this.online;
+    this.moved &&= !moved;
     for (const p of this.peers.values()) {
       const s = p.pc.connectionState;
-      if (s === 'failed' || s === 'disconnected') void p.restartIce();
+      if (s === 'failed' || s === 'disconnected' || (moved && s === 'connected')) void p.restartIce(moved);
     }
   }
 

@@ -81,8 +81,8 @@ export class Peer {
    * (XEP-0176), candidates of the new generation trickle after it. Until media flows again it tries
    * again, with growing pauses: a restart made while the network is still down cannot succeed.
    */
-  async restartIce() {
-    if (this.closed || this.role !== 'initiator' || !this.signalled || this.pc.connectionState === 'connected') return;
+  async restartIce(force?: boolean) {
+    if (this.closed || this.role !== 'initiator' || !this.signalled || (!force && this.pc.connectionState === 'connected')) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.restartIce(), Math.min(RESTART_RETRY * 2 ** this.retries++, RESTART_RETRY_CAP));
     if (!this.host.online) return;

@@ -15,7 +15,11 @@ export class QualityMeter {
   async sample(peers: { sid: string; pc: RTCPeerConnection }[]): Promise<Quality> {
     let worst: Quality = 'unknown';
     for (const p of peers) {
-      if (p.pc.connectionState !== 'connected') continue;
+      if (p.pc.connectionState !== 'connected') {
+        // Rated before, so ICE lost the path (or restarts): no packets to rate, and the last figures would read good.
+        if (this.last.has(p.sid)) worst = 'poor';
+        continue;
+      }
       const stats = await p.pc.getStats();
       let rtt = 0;
       let lost = 0, received = 0;

@@ -3,6 +3,7 @@
 // speakers, a fake screen): the device pickers and screen sharing, and what happens when the user
 // refuses the camera or the microphone (a browser whose permission prompt is not faked).
 import assert from 'node:assert/strict';
+import { parse } from 'ltx';
 import { after, before, describe, it } from 'node:test';
 import { CHROMIUM_ARGS, befriend, launchBrowser, newAccount, pageUrl, stack, startStaticServer } from '../support/e2e.mjs';
 import { callStats, openCall, waitUntil } from './call-support.mjs';
@@ -47,8 +48,8 @@ const aspect = async (page) => {
   return s.frameHeight ? Math.round((s.frameWidth / s.frameHeight) * 100) / 100 : 0;
 };
 
-async function connect(browser, alice, bob, { video = true, context } = {}) {
-  const a = await openCall(browser, pageUrl(web.origin, { ...attrs(alice, bob), ...(video ? { video: '' } : {}) }, 'cc-call'), { context: context?.alice });
+async function connect(browser, alice, bob, { video = true, context, setup } = {}) {
+  const a = await openCall(browser, pageUrl(web.origin, { ...attrs(alice, bob), ...(video ? { video: '' } : {}) }, 'cc-call'), { context: context?.alice, setup });
   const b = await openCall(browser, pageUrl(web.origin, attrs(bob, alice), 'cc-call'), { context: context?.bob });
   await Promise.all([a.ready(), b.ready()]);
   await a.page.getByRole('button', { name: video ? 'Video call' : 'Audio call' }).click();
@@ -126,6 +127,104 @@ describe('cc-call: refused camera or microphone', () => {
     await a.page.getByRole('status').getByText('Microphone unavailable (permission denied): you can still hear the other side.').waitFor();
     await flowing(a.page, 'audioBytesReceived', 2000);
     assert.equal((await callStats(b.page)).audioBytesReceived, 0, 'alice sends no sound');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+/**
+ * Runs in alice's page: the browser's device state, as getUserMedia reports it when a device is
+ * absent. `window.ccMissing`: 'video' (no camera) or 'all' (no camera, no microphone).
+ */
+function missingDevices() {
+  window.ccMissing = 'video';
+  const md = navigator.mediaDevices;
+  const real = md.getUserMedia.bind(md);
+  md.getUserMedia = async (c) => {
+    if (window.ccMissing === 'all' || (c?.video && window.ccMissing === 'video')) throw new DOMException('Requested device not found', 'NotFoundError');
+    return real(c);
+  };
+}
+
+/** The contents of the last session-initiate alice sent: media and who sends it (XEP-0166 senders). */
+function initiated(sent) {
+  const frame = sent.findLast((f) => /action=["']session-initiate["']/.test(f));
+  assert.ok(frame, 'a session-initiate on the wire');
+  return parse(frame).getChild('jingle').getChildren('content')
+    .map((c) => ({ media: c.getChild('description').attrs.media, senders: c.attrs.senders ?? 'both' }));
+}
+
+describe('cc-call: no camera or microphone on the device', () => {
+  it('no camera: a clear message, the video call goes on with audio and an avatar; no device at all: the call connects to listen and watch', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    await befriend(alice, bob);
+    const { a, b } = await connect(devices, alice, bob, { setup: (page) => page.addInitScript(missingDevices) });
+    await a.page.getByRole('status').getByText('Camera unavailable (no device found): continuing with audio only.').waitFor();
+    await flowing(b.page, 'audioBytesReceived', 2000);
+    await flowing(a.page);
+    assert.deepEqual(initiated(a.sent), [{ media: 'audio', senders: 'both' }, { media: 'video', senders: 'responder' }], 'alice offers to receive video only');
+    // Bob sees alice as her avatar beside her name, no video tile; alice has no preview of herself.
+    const tile = b.page.locator('cc-call .remote');
+    await tile.locator('.avatar').waitFor();
+    assert.equal(await tile.locator('.label').textContent(), alice.jid);
+    assert.equal(await b.page.getByLabel(`Video of ${alice.jid}`).count(), 0);
+    assert.equal(await a.page.getByLabel('Your camera').count(), 0);
+    assert.equal((await callStats(b.page)).framesDecoded, 0, 'alice sends no video');
+    await a.page.getByRole('button', { name: 'Hang up' }).click();
+    await b.page.getByText('The other side hung up').waitFor();
+
+    // Neither camera nor microphone: alice still hears and sees bob.
+    await a.page.evaluate(() => { window.ccMissing = 'all'; });
+    await a.page.getByRole('button', { name: 'Close' }).click();
+    await b.page.getByRole('button', { name: 'Close' }).click();
+    await a.page.getByRole('button', { name: 'Video call' }).click();
+    await b.page.getByRole('button', { name: 'Accept' }).click();
+    await a.page.getByRole('status').getByText('Microphone and camera unavailable (no device found): you can still hear and see the other side.').waitFor();
+    await flowing(a.page);
+    await flowing(a.page, 'audioBytesReceived', 2000);
+    assert.deepEqual(initiated(a.sent), [{ media: 'audio', senders: 'responder' }, { media: 'video', senders: 'responder' }], 'alice offers to receive only');
+    await a.page.getByLabel(`Video of ${bob.jid}`).waitFor();
+    const bobGets = await callStats(b.page);
+    assert.equal(bobGets.audioBytesReceived + bobGets.framesDecoded, 0, 'alice sends nothing');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('cc-call: picture in picture', () => {
+  it('Picture in picture shows the remote video in its own window and the button takes it back; left elsewhere, the button follows; hanging up ends it', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    await befriend(alice, bob);
+    const { a, b } = await connect(devices, alice, bob);
+    await flowing(a.page);
+    // The element in picture in picture: the page sees the cc-call (shadow DOM retargets), its root the video.
+    const inPip = () => a.page.evaluate(() => {
+      const el = document.querySelector('cc-call');
+      return document.pictureInPictureElement === el ? el.shadowRoot.pictureInPictureElement?.getAttribute('aria-label') : document.pictureInPictureElement;
+    });
+    const pip = a.page.getByRole('button', { name: 'Picture in picture' });
+    assert.equal(await inPip(), null);
+    assert.equal(await pip.getAttribute('aria-pressed'), 'false');
+    await pip.click();
+    await waitUntil(async () => (await inPip()) === `Video of ${bob.jid}`, 'bob\'s video in picture in picture');
+    await waitUntil(async () => (await pip.getAttribute('aria-pressed')) === 'true', 'the button pressed');
+    await pip.click();
+    await waitUntil(async () => (await inPip()) === null, 'back from picture in picture');
+    assert.equal(await pip.getAttribute('aria-pressed'), 'false');
+
+    await pip.click();
+    await waitUntil(async () => (await pip.getAttribute('aria-pressed')) === 'true', 'in picture in picture again');
+    // Closed outside the button (as the window's own close does): the button says so.
+    await a.page.evaluate(() => document.exitPictureInPicture());
+    await waitUntil(async () => (await pip.getAttribute('aria-pressed')) === 'false', 'the button released');
+
+    await pip.click();
+    await waitUntil(async () => (await inPip()) === `Video of ${bob.jid}`, 'in picture in picture once more');
+    await a.page.getByRole('button', { name: 'Hang up' }).click();
+    await a.page.getByText('Call ended').waitFor();
+    await waitUntil(async () => (await inPip()) === null, 'no picture in picture after the call');
     assert.deepEqual([...a.errors, ...b.errors], []);
     await Promise.all([a.close(), b.close()]);
   });

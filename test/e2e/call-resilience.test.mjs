@@ -63,7 +63,7 @@ async function flowing(side) {
 const states = (side) => side.page.evaluate(() => window.ccEvents('cc-connection-change').map((d) => d.state));
 
 describe('cc-call: network trouble', { skip: hasCoturn ? false : 'coturn is not installed (apt-get install coturn)' }, () => {
-  it('media path cut: ICE restarts and media resumes; XMPP socket lost: media goes on, and a hang-up made offline arrives', async () => {
+  it('media path cut: quality turns poor, ICE restarts, media and good quality resume; XMPP socket lost: media goes on, and a hang-up made offline arrives', async () => {
     const alice = newAccount('alice');
     const bob = newAccount('bob');
     await befriend(alice, bob);
@@ -80,6 +80,10 @@ describe('cc-call: network trouble', { skip: hasCoturn ? false : 'coturn is not 
       await flowing(b);
       const status = a.page.getByRole('timer', { name: 'Call status' });
       assert.equal((await callStats(a.page)).relay, true, 'alice\'s media goes through the relay');
+      // The indicator rates the first stats sample: on loopback, good.
+      const quality = a.page.getByLabel('Network quality');
+      await quality.getByText('Network: good').waitFor();
+      assert.equal(await quality.getAttribute('data-q'), 'good');
 
       // 1. The XMPP socket drops: the session comes back, the call never notices.
       const before = (await callStats(b.page)).framesDecoded;
@@ -94,10 +98,14 @@ describe('cc-call: network trouble', { skip: hasCoturn ? false : 'coturn is not 
       relay.cut = true;
       await status.getByText('Reconnecting…').waitFor({ timeout: 30_000 });
       await waitUntil(() => restartsSent(wire) > 0, 'an ICE restart on the wire', 30_000);
+      // No packets at all: the indicator says poor, not the good of its last figures.
+      await quality.getByText('Network: poor').waitFor();
+      assert.equal(await quality.getAttribute('data-q'), 'poor');
       relay.cut = false;
       await status.getByText(/^\d+:\d\d$/).waitFor({ timeout: 45_000 });
       await flowing(a);
       await flowing(b);
+      await quality.getByText('Network: good').waitFor({ timeout: 15_000 });
       const after = await callStats(a.page);
       assert.equal(after.relay, true);
       assert.notEqual(after.ufrag, ufrag, 'media flows on the new ICE generation');
@@ -114,6 +122,52 @@ describe('cc-call: network trouble', { skip: hasCoturn ? false : 'coturn is not 
       assert.deepEqual([...a.errors, ...b.errors], []);
     } finally {
       relay.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('cc-call: the browser changes networks', () => {
+  it('back online (the browser\'s online event): the caller restarts ICE on the live call and media keeps flowing on the new ICE generation', async () => {
+    const alice = newAccount('alice');
+    const bob = newAccount('bob');
+    await befriend(alice, bob);
+    // The wire only records here: the TURN port stays the server's own.
+    const wire = xmppWire(stack.ports.turn);
+    const attrs = (me, peer) => ({ service: stack.service, jid: me.jid, password: me.password, with: peer.jid, video: '' });
+    const a = await openCall(browser, pageUrl(web.origin, attrs(alice, bob), 'cc-call'), {
+      setup: async (page) => {
+        await wire.attach(page);
+        await page.addInitScript(() => addEventListener('online', () => { window.ccOnlineEvents = (window.ccOnlineEvents ?? 0) + 1; }));
+      },
+    });
+    const b = await openCall(browser, pageUrl(web.origin, attrs(bob, alice), 'cc-call'));
+    try {
+      await Promise.all([a.ready(), b.ready()]);
+      await a.page.getByRole('button', { name: 'Video call' }).click();
+      await b.page.getByRole('button', { name: 'Accept' }).click();
+      await flowing(a);
+      await flowing(b);
+      const ufrag = (await callStats(a.page)).ufrag;
+      const bobUfrag = (await callStats(b.page)).ufrag;
+      assert.ok(ufrag && bobUfrag);
+      assert.equal(restartsSent(wire), 0, 'no restart while nothing changed');
+
+      // The browser goes offline and comes back (as on a switch of networks): it fires `online`.
+      await a.ctx.setOffline(true);
+      await a.ctx.setOffline(false);
+      await waitUntil(() => a.page.evaluate(() => window.ccOnlineEvents === 1), 'the page seeing the browser back online');
+      await waitUntil(() => restartsSent(wire) === 1, 'an ICE restart on the wire');
+      await waitUntil(async () => (await callStats(a.page)).ufrag !== ufrag, 'alice on the new ICE generation');
+      await flowing(a);
+      await flowing(b);
+      assert.notEqual((await callStats(b.page)).ufrag, bobUfrag, 'bob answered the restart with fresh credentials');
+      assert.equal(restartsSent(wire), 1, 'one restart, not a retry loop');
+      await a.page.getByRole('timer', { name: 'Call status' }).getByText(/^\d+:\d\d$/).waitFor();
+      assert.deepEqual(await a.states(), ['ringing', 'connecting', 'active'], 'the call went on');
+      assert.deepEqual(await b.states(), ['ringing', 'connecting', 'active']);
+      assert.deepEqual([...a.errors, ...b.errors], []);
+    } finally {
       await Promise.all([a.close(), b.close()]);
     }
   });

@@ -43,11 +43,14 @@ export async function openCall(browser, url, { context = {}, setup = async () =>
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
+  /** @type {string[]} What the page wrote to its sockets. */
+  const sent = [];
+  page.on('websocket', (ws) => ws.on('framesent', (f) => { if (typeof f.payload === 'string') sent.push(f.payload); }));
   await page.addInitScript(instrument);
   await setup(page);
   await page.goto(url);
   return {
-    ctx, page, errors,
+    ctx, page, errors, sent,
     /** Online: the call buttons are enabled. */
     async ready() {
       const b = page.getByRole('button', { name: /^(Audio call|Join call)$/ });

@@ -201,7 +201,11 @@ export class CcCall extends CcElement {
         this.session?.avatars.want(v.peer);
         this.emit('cc-call-incoming', { from: v.peer, video: v.video });
       }
-      if (v.state === 'ended') this.emit('cc-call-ended', { reason: v.reason, duration: durationOf(v) });
+      if (v.state === 'ended') {
+        this.emit('cc-call-ended', { reason: v.reason, duration: durationOf(v) });
+        // Still ours until this render removes the video; the window would go on with its last frame.
+        if ((this.renderRoot as ShadowRoot).pictureInPictureElement) void document.exitPictureInPicture();
+      }
       if (v.state === 'active') void this.loadDevices();
     }
     if (v.state === 'ringing' && v.direction === 'in' && this.ring) this.tones.play('ring');
@@ -284,7 +288,7 @@ export class CcCall extends CcElement {
         ${v.state === 'active' ? html`<span class="quality muted-text" data-q=${v.quality} aria-label=${t(l, 'Network quality')}>${t(l, 'Network: {quality}', { quality: qualityText(v.quality, l) })}</span>` : nothing}
       </div>
       ${v.notice ? html`<div class="notice" part="notice" role="status">${v.notice}</div>` : nothing}
-      <div class="stage" part="stage">
+      <div class="stage" part="stage" @leavepictureinpicture=${() => this.requestUpdate()}>
         ${v.remotes.length === 0 ? html`<div class="tile"><div class="avatar" aria-hidden="true">${(v.room ?? v.peer).slice(0, 1)}</div></div>` : nothing}
         ${v.remotes.map((r) => this.renderRemote(r, showVideo))}
         ${showVideo && v.local && v.local.getVideoTracks().length ? html`<div class="self" part="local">
@@ -295,7 +299,7 @@ export class CcCall extends CcElement {
         ${v.video ? html`<button aria-pressed=${v.cameraOff ? 'true' : 'false'} @click=${() => this.engine?.toggleCamera()}>${t(l, 'Turn camera off')}</button>
           <button aria-pressed=${v.sharing ? 'true' : 'false'} @click=${() => this.engine?.toggleScreenShare()}>${t(l, 'Share screen')}</button>` : nothing}
         <button aria-pressed=${this.full ? 'true' : 'false'} @click=${() => (this.full = !this.full)}>${t(l, 'Full screen')}</button>
-        ${v.video && 'pictureInPictureEnabled' in document ? html`<button @click=${() => this.pip()}>${t(l, 'Picture in picture')}</button>` : nothing}
+        ${v.video && 'pictureInPictureEnabled' in document ? html`<button aria-pressed=${(this.renderRoot as ShadowRoot).pictureInPictureElement ? 'true' : 'false'} @click=${() => this.pip()}>${t(l, 'Picture in picture')}</button>` : nothing}
         <button class="danger" @click=${() => this.hangup()}>${t(l, 'Hang up')}</button>
       </div>
       ${v.state === 'active' ? this.renderDevices(v) : nothing}
@@ -329,9 +333,11 @@ export class CcCall extends CcElement {
     </div>`;
   }
 
+  /** Picture in picture of the (first) remote video, or back from it. */
   private async pip() {
-    const video = this.renderRoot.querySelector<HTMLVideoElement>('video.remote-video');
-    await video?.requestPictureInPicture().catch(() => {});
+    const root = this.renderRoot as ShadowRoot;
+    await (root.pictureInPictureElement ? document.exitPictureInPicture() : root.querySelector<HTMLVideoElement>('video.remote-video')?.requestPictureInPicture())?.catch(() => {});
+    this.requestUpdate();
   }
 }
 

@@ -138,11 +138,13 @@ try {
   }
 
   const syncStats = await b.page.evaluate(() => document.querySelector('cc-whiteboard')._sync.stats);
+  const snapshotsBy = await Promise.all([a, b].map((s) => s.page.evaluate(() => document.querySelector('cc-whiteboard')._sync.stats.sentSnapshots)));
   console.log(`whiteboard bench (${ELEMENTS} elements, viewport ${viewport.width}×${viewport.height}, headless Chromium, software rendering)`);
   console.log(`  pan: ${pan.fps.toFixed(1)} fps over ${PAN_FRAMES} frames (frame gap p50 ${ms(pct(pan.gaps, 50))}, p95 ${ms(pct(pan.gaps, 95))}, max ${ms(Math.max(...pan.gaps))})`);
   console.log(`       our frame work p50 ${ms(pct(pan.costs, 50))}, p95 ${ms(pct(pan.costs, 95))}, max ${ms(Math.max(...pan.costs))}; ${pan.fullRedraws} buffer redraws, ${pan.blits} blits`);
   console.log(`  remote stroke (pointer-up at A → rendered at B): p50 ${ms(pct(latencies, 50))}, p95 ${ms(pct(latencies, 95))} over ${STROKES} strokes`);
   console.log(`       of which in the model at B (network + apply): p50 ${ms(pct(arrivals, 50))}, p95 ${ms(pct(arrivals, 95))}`);
+  console.log(`       slowest: ${[...latencies].sort((x, y) => y - x).slice(0, 3).map(ms).join(', ')}; snapshots written meanwhile: A ${snapshotsBy[0]}, B ${snapshotsBy[1]}`);
   console.log(`  late join of B: ${syncStats.archiveItems} archived stanzas read`);
   if (process.argv[2]) {
     writeFileSync(process.argv[2], JSON.stringify({

@@ -29,6 +29,13 @@ const FLUSH_DELAY = 16; // ms: at most one update per frame
 const SNAPSHOT_AFTER_UPDATES = 150;
 /** …or once the updates since the last snapshot weigh this much relative to it. */
 const SNAPSHOT_TAIL_RATIO = 0.5;
+/**
+ * A due snapshot waits until the room has had no update for this long (plus jitter): it is the whole
+ * board, and strokes sent behind it on the stream wait until every peer has read it. Past the hard
+ * cap of updates it goes out anyway, so a board in constant use still compacts.
+ */
+const SNAPSHOT_QUIET = 1000;
+const SNAPSHOT_FORCE_UPDATES = 1000;
 /** Archive page size: small first pages, since the newest snapshot is usually near the end. */
 const ARCHIVE_PAGE = 100;
 /** Deleted elements stay undoable (as tombstones) this long, then snapshots drop them. */
@@ -354,7 +361,10 @@ export class BoardSync {
     const whole = this.chunks.add(nick, p);
     if (whole === null) return;
     this.countForSnapshot(p, whole.length);
-    if (ours && p.kind === 'update' && this.unconfirmed.delete(p.id)) return this.save(); // Our own, reflected: confirmed.
+    if (ours && p.kind === 'update' && this.unconfirmed.delete(p.id)) { // Our own, reflected: confirmed.
+      this.save();
+      return this.maybeSnapshot();
+    }
     this.apply(whole);
     this.maybeSnapshot();
   }
@@ -384,15 +394,17 @@ export class BoardSync {
   }
 
   private maybeSnapshot() {
-    if (this.snapshotTimer || this.state !== 'ready') return;
+    if (this.state !== 'ready' || (this.snapshotTimer && this.updatesSinceSnapshot >= SNAPSHOT_FORCE_UPDATES)) return;
     const due = this.updatesSinceSnapshot >= SNAPSHOT_AFTER_UPDATES
       || (this.bytesSinceSnapshot > 16_384 && this.bytesSinceSnapshot > this.lastSnapshotBytes * SNAPSHOT_TAIL_RATIO);
     if (!due) return;
-    // Jitter, so usually one peer writes it; a snapshot from anyone else cancels ours.
+    // Each update puts it off until the room is quiet. Jitter, so usually one peer writes it; a
+    // snapshot from anyone else cancels ours.
+    clearTimeout(this.snapshotTimer);
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined;
       void this.writeSnapshot();
-    }, Math.random() * 1500);
+    }, SNAPSHOT_QUIET + Math.random() * 1500);
   }
 
   /** Writes the whole board as one archived snapshot (marked with the newest stanza it includes). */

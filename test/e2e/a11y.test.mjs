@@ -2,8 +2,8 @@
 // element's shadow roots, against real Prosody.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -28,10 +28,7 @@ describe('cc-chat accessibility (axe)', () => {
   it('launcher, list, conversation, its popups and dialogs, new chat, contact card and a room have no WCAG A/AA violations', async () => {
     const [alice, bob] = [newAccount('alice'), newAccount('bob')];
     await befriend(alice, bob);
-    const x = client({ service: stack.service, domain: stack.domain, username: bob.user, password: bob.password, resource: unique('n') });
-    x.on('error', () => {});
-    await x.start();
-    await x.send(xml('presence'));
+    const { x, stop } = await rawClient(bob);
     const found = {};
     for (const theme of ['light', 'dark']) {
       const a = await openAs(browser, web.origin, alice, { theme });
@@ -100,7 +97,7 @@ describe('cc-chat accessibility (axe)', () => {
       assert.deepEqual(a.errors, []);
       await a.ctx.close();
     }
-    await x.stop();
+    await stop();
     assert.deepEqual(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length)), {});
   });
 });

@@ -2,8 +2,8 @@
 // Chromium against real Prosody, messages from real clients.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, pageUrl, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, pageUrl, rawClient, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -66,10 +66,8 @@ async function openAlice(alice, attrs, { grant = true } = {}) {
 }
 
 async function sender(account) {
-  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('n') });
-  x.on('error', () => {});
-  await x.start();
-  cleanup.push(() => x.stop());
+  const { x, stop } = await rawClient(account, { available: false });
+  cleanup.push(stop);
   return (/** @type {string} */ to, /** @type {string} */ text) => x.send(xml('message', { to, type: 'chat', id: unique('m') }, xml('body', {}, text)));
 }
 

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 import { noisePng } from '../support/png.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -280,12 +280,8 @@ describe('attachments in cc-chat', () => {
     await befriend(alice, eve);
     const a = await as(alice, { with: eve.jid });
     await online(a.page);
-    const x = client({ service: stack.service, domain: stack.domain, username: eve.user, password: eve.password, resource: unique('evil') });
-    x.on('error', () => {});
-    await x.start();
-    t.after(() => x.stop().catch(() => {}));
-    // @xmpp/client counts stanzas wrongly if one arrives before stream management is on (see xss.test.mjs).
-    await until(() => x.streamManagement.enabled, 'stream management enabled');
+    const { x, stop } = await rawClient(eve, { available: false });
+    t.after(stop);
     const send = (body, url, meta = []) => x.send(xml('message', { to: alice.jid, type: 'chat', id: unique('e') },
       xml('body', {}, body), ...(url === undefined ? [] : [xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url))]),
       ...(meta.length ? [xml('file', { xmlns: 'urn:xmpp:file:metadata:0' }, ...meta.map(([k, v]) => xml(k, {}, v)))] : [])));

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, startStaticServer, until } from '../support/e2e.mjs';
 import { solidPng } from '../support/png.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -20,14 +20,11 @@ after(async () => {
   await web?.close();
 });
 
-/** A Node client; with `available`, it announces presence on every (re)connect. */
+/** A Node client, available or not; stopped after the tests. */
 async function online(account, available = false) {
-  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('node') });
-  x.on('error', () => {});
-  if (available) x.on('online', () => void x.send(xml('presence')).catch(() => {}));
-  await x.start();
-  cleanup.push(() => x.stop());
-  return x;
+  const r = await rawClient(account, { available });
+  cleanup.push(r.stop);
+  return r;
 }
 
 /** Publishes a picture the way other XMPP clients do: data node first, then metadata. */
@@ -49,7 +46,7 @@ describe('avatars', () => {
     const bob = newAccount('bob');
     const carol = newAccount('carol');
     await befriend(alice, bob, carol);
-    const bx = await online(bob);
+    const { x: bx } = await online(bob);
     // (Retried like the disco query below: publishing twice is harmless.)
     await until(() => publishAvatar(bx, solidPng(8, [200, 40, 40])).then(() => true), 'first picture published');
 
@@ -73,14 +70,11 @@ describe('service discovery about the browser client', () => {
     const alice = newAccount('alice');
     const bob = newAccount('bob');
     await befriend(alice, bob);
-    /** @type {any[]} */
-    const presences = [];
-    const bx = await online(bob, true);
-    bx.on('stanza', (s) => { if (s.is('presence') && String(s.attrs.from).startsWith(alice.jid)) presences.push(s); });
+    const { x: bx, got } = await online(bob, true);
     const a = await openAs(browser, web.origin, alice, { mode: 'embedded' });
     cleanup.push(() => a.ctx.close());
 
-    const p = await until(() => presences.find((s) => s.getChild('c', 'http://jabber.org/protocol/caps')), 'alice\'s presence with caps');
+    const p = await until(() => got.find((s) => s.is('presence') && String(s.attrs.from).startsWith(alice.jid) && s.getChild('c', 'http://jabber.org/protocol/caps')), 'alice\'s presence with caps');
     const c = p.getChild('c', 'http://jabber.org/protocol/caps');
     // (Retried: the Node library's stream management sometimes drops its own stream right after login.)
     const res = await until(() => bx.iqCaller.request(xml('iq', { type: 'get', to: p.attrs.from },

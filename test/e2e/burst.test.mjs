@@ -2,8 +2,8 @@
 // through the real server: every message must reach the screen, once, in order.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, readConversation, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, readConversation, shownBodies, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -29,10 +29,8 @@ describe('a burst of messages', () => {
     await a.page.getByRole('textbox', { name: 'Message' }).waitFor();
     await until(a.available, 'alice available');
 
-    const x = client({ service: stack.service, domain: stack.domain, username: bob.user, password: bob.password, resource: unique('burst') });
-    x.on('error', () => {});
-    await x.start();
-    t.after(() => x.stop().catch(() => {}));
+    const { x, stop } = await rawClient(bob, { available: false });
+    t.after(stop);
     // As a chat client writes them: ids, origin-ids and receipt requests, so alice answers each one.
     for (let i = 0; i < N; i++) {
       const id = unique('b');

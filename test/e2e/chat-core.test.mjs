@@ -2,8 +2,8 @@
 // typing, carbons and modes — several users in isolated browser contexts, real Prosody.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -101,10 +101,8 @@ describe('history', () => {
     const bob = newAccount('bob');
     await befriend(alice, bob);
     // Seed the archive through the server: bob sends 300 messages (paced in small batches).
-    const x = client({ service: stack.service, domain: stack.domain, username: bob.user, password: bob.password, resource: unique('seed') });
-    x.on('error', () => {});
-    await x.start();
-    t.after(() => x.stop().catch(() => {}));
+    const { x, stop } = await rawClient(bob, { available: false });
+    t.after(stop);
     for (let i = 0; i < 300; i++) {
       await x.send(xml('message', { to: alice.jid, type: 'chat', id: `h${i}` }, xml('body', {}, `history ${String(i).padStart(3, '0')}`)));
     }

@@ -3,8 +3,8 @@
 // contract (online tab, full-screen launcher, methods and events, list order and unread).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, chatOnline, launchBrowser, newAccount, openAs, pageUrl, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, chatOnline, launchBrowser, newAccount, openAs, pageUrl, rawClient, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -25,23 +25,6 @@ async function as(me, attrs, viewport) {
   const o = await openAs(browser, web.origin, me, attrs, viewport);
   open.push(o);
   return o;
-}
-
-/** A plain XMPP client (not cc) for `me`, online when `available`; every stanza it gets is kept. */
-async function rawClient(t, me, available = true) {
-  const x = client({ service: stack.service, domain: stack.domain, username: me.user, password: me.password, resource: unique('raw') });
-  // Logged, not thrown: a dropped raw connection should explain a failure, not hide it.
-  x.on('error', (e) => console.log(`raw client ${me.user}: ${e.message}`));
-  /** @type {import('@xmpp/client').Element[]} */
-  const got = [];
-  x.on('stanza', (s) => got.push(s));
-  await x.start();
-  t.after(() => x.stop().catch(() => {}));
-  // The library announces itself online before stream management is on; what arrives meanwhile
-  // throws its ack count off and the server ends the stream (see src/core/stream-management.ts).
-  await until(() => x.streamManagement.enabled, `${me.user}'s stream management`);
-  if (available) await x.send(xml('presence'));
-  return { x, got };
 }
 
 /**
@@ -98,7 +81,8 @@ describe('rooms', () => {
     const dave = newAccount('dave');
     await befriend(alice, dave);
     const a = await as(alice, { mode: 'embedded' });
-    const d = await rawClient(t, dave);
+    const d = await rawClient(dave);
+    t.after(d.stop);
     await seesOnline(d, alice.jid);
     const room = `${unique('open')}@${MUC}`;
     await d.x.send(xml('presence', { to: `${room}/dave` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
@@ -181,7 +165,8 @@ describe('status and last seen', () => {
     const alice = newAccount('alice');
     const dave = newAccount('dave');
     await befriend(alice, dave);
-    const d = await rawClient(t, dave);
+    const d = await rawClient(dave);
+    t.after(d.stop);
     const a = await as(alice, { mode: 'embedded', with: dave.jid });
     await headerPresence(a.page).getByText('online', { exact: true }).waitFor();
     const since = new Date(Date.now() - 2 * 3600_000).toISOString();
@@ -234,7 +219,8 @@ describe('contacts', () => {
     const carol = newAccount('carol');
     const a = await as(alice, { mode: 'embedded' });
     await until(a.available, 'alice available');
-    const b = await rawClient(t, bob);
+    const b = await rawClient(bob);
+    t.after(b.stop);
     // Answers to subscriptions reach only resources that read the roster (RFC 6121 "interested").
     await b.x.iqCaller.request(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:roster' })));
     await b.x.send(xml('presence', { to: alice.jid, type: 'subscribe' }));
@@ -248,7 +234,8 @@ describe('contacts', () => {
     // this login is up, shows that requests do arrive.
     const a2 = await as(alice, { mode: 'embedded' });
     await until(a2.available, 'alice available again');
-    const c = await rawClient(t, carol, false);
+    const c = await rawClient(carol, { available: false });
+    t.after(c.stop);
     await c.x.send(xml('presence', { to: alice.jid, type: 'subscribe' }));
     await a2.page.getByRole('group', { name: `Contact request from ${carol.jid}` }).waitFor();
     assert.equal(await a2.page.getByRole('group', { name: `Contact request from ${bob.jid}` }).count(), 0);
@@ -302,7 +289,7 @@ describe('UI contract', () => {
   it('online-users: the Online tab lists contacts online, not those offline', async (t) => {
     const [alice, bob, carol] = [newAccount('alice'), newAccount('bob'), newAccount('carol')];
     await befriend(alice, bob, carol);
-    await rawClient(t, bob);
+    t.after((await rawClient(bob)).stop);
     const a = await as(alice, { mode: 'embedded', 'online-users': '' });
     const list = a.page.getByRole('listbox', { name: 'Conversations' });
     await list.getByRole('option', { name: carol.user }).waitFor();
@@ -386,7 +373,8 @@ describe('UI contract', () => {
     const bob = newAccount('bob');
     await befriend(alice, bob);
     const a = await as(alice, { mode: 'embedded', with: bob.jid });
-    const b = await rawClient(t, bob);
+    const b = await rawClient(bob);
+    t.after(b.stop);
     await seesOnline(b, alice.jid);
     // Messages sent late (XEP-0203 delay), as a client does after being offline.
     const at = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
@@ -412,8 +400,10 @@ describe('UI contract', () => {
     const a = await as(alice, { mode: 'embedded' });
     const list = a.page.getByRole('listbox', { name: 'Conversations' });
     await list.getByRole('option', { name: dave.user }).waitFor();
-    const b = await rawClient(t, bob);
-    const c = await rawClient(t, carol);
+    const b = await rawClient(bob);
+    t.after(b.stop);
+    const c = await rawClient(carol);
+    t.after(c.stop);
     await Promise.all([seesOnline(b, alice.jid), seesOnline(c, alice.jid)]);
     const send = (x, text) => x.send(xml('message', { to: alice.jid, type: 'chat', id: unique('m') }, xml('body', {}, text)));
     await send(b.x, 'from bob');

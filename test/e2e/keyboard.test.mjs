@@ -3,8 +3,8 @@
 // No clicks and no programmatic focus: every step is a key press, and each checks where focus is.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -43,13 +43,8 @@ describe('keyboard only', () => {
     const [alice, bob, carol] = [newAccount('alice'), newAccount('bob'), newAccount('carol')];
     await befriend(alice, bob);
     await befriend(alice, carol);
-    const x = client({ service: stack.service, domain: stack.domain, username: bob.user, password: bob.password, resource: unique('n') });
-    x.on('error', () => {});
-    /** @type {import('@xmpp/client').Element[]} */ const got = [];
-    x.on('stanza', (s) => got.push(s));
-    await x.start();
-    cleanup.push(() => x.stop());
-    await x.send(xml('presence'));
+    const { x, got, stop } = await rawClient(bob);
+    cleanup.push(stop);
 
     const a = await openAs(browser, web.origin, alice, {});
     cleanup.push(() => a.ctx.close());

@@ -2,8 +2,8 @@
 // @mentions): what each side sees live, after a reload (from the archive), and from the keyboard.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -117,10 +117,8 @@ describe('message actions in a 1:1 conversation', () => {
     const alice = newAccount('alice');
     const bob = newAccount('bob');
     await befriend(alice, bob);
-    const x = client({ service: stack.service, domain: stack.domain, username: bob.user, password: bob.password, resource: unique('seed') });
-    x.on('error', () => {});
-    await x.start();
-    t.after(() => x.stop().catch(() => {}));
+    const { x, stop } = await rawClient(bob, { available: false });
+    t.after(stop);
     await x.send(xml('message', { to: alice.jid, type: 'chat', id: 'far-1' }, xml('body', {}, 'the very first message'), xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: 'far-1' })));
     for (let i = 0; i < 130; i++) await x.send(xml('message', { to: alice.jid, type: 'chat', id: `f${i}` }, xml('body', {}, `filler ${i}`)));
     await x.send(xml('message', { to: alice.jid, type: 'chat', id: 'late-reply' }, xml('body', {}, '> the very first message\nremember this?'),

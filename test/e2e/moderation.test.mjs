@@ -1,8 +1,8 @@
 // Blocking and reporting from a contact's card (XEP-0191 / XEP-0377), against real Prosody.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -19,13 +19,11 @@ after(async () => {
 
 /** A Node client for `account`; `send` resolves with the error condition the server bounced, if any. */
 async function other(account) {
-  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('n') });
-  x.on('error', () => {});
+  const { x, stop } = await rawClient(account, { available: false });
+  cleanup.push(stop);
   /** @type {Map<string, string>} */
   const bounced = new Map();
   x.on('stanza', (s) => { if (s.is('message') && s.attrs.type === 'error') bounced.set(s.attrs.id, s.getChild('error')?.children[0]?.name ?? '?'); });
-  await x.start();
-  cleanup.push(() => x.stop());
   return {
     send: (to, text) => { const id = unique('m'); void x.send(xml('message', { to, type: 'chat', id }, xml('body', {}, text))); return id; },
     bounced,
@@ -140,10 +138,8 @@ describe('report a message', () => {
     assert.match(report, /<text>threatening me<\/text>/);
 
     // The server keeps the block: another client of alice's reads it from the blocklist.
-    const x = client({ service: stack.service, domain: stack.domain, username: alice.user, password: alice.password, resource: unique('n') });
-    x.on('error', () => {});
-    await x.start();
-    cleanup.push(() => x.stop());
+    const { x, stop } = await rawClient(alice, { available: false });
+    cleanup.push(stop);
     const list = await x.iqCaller.request(xml('iq', { type: 'get' }, xml('blocklist', { xmlns: 'urn:xmpp:blocking' })));
     assert.deepEqual(list.getChild('blocklist').getChildren('item').map((i) => i.attrs.jid), [bob.jid]);
     // And bob's messages are gone from the conversation.

@@ -9,9 +9,9 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
+import { xml } from '@xmpp/client';
 import { startPushBridge } from '../../server/push-bridge/bridge.mjs';
-import { newAccount, stack, unique } from '../support/e2e.mjs';
+import { newAccount, rawClient, stack, unique } from '../support/e2e.mjs';
 import { browserKeys, decryptPush, startMockPushService, verifyVapid } from '../support/push-service.mjs';
 
 const BRIDGE = 'push.localhost';
@@ -21,7 +21,7 @@ const NS = 'urn:x-cc:push:0';
 /** @type {Awaited<ReturnType<typeof startPushBridge>>} */ let bridge;
 /** @type {Record<string, any>[]} */ const logs = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'cc-push-bridge-'));
-/** @type {any[]} */ const clients = [];
+/** @type {(() => Promise<unknown>)[]} */ const stops = [];
 
 /** Polls until `fn` returns something truthy. */
 async function until(/** @type {() => any} */ fn, /** @type {string} */ what, timeout = 15_000) {
@@ -45,23 +45,16 @@ before(async () => {
 });
 
 after(async () => {
-  for (const x of clients) await x.stop().catch(() => {});
+  for (const stop of stops) await stop();
   await bridge?.stop();
   await pushService?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A logged-in client with stream management (XEP-0198), as the widget is. */
+/** A logged-in, available client with stream management (XEP-0198), as the widget is. */
 async function login(/** @type {{ user: string, password: string }} */ acct) {
-  const x = client({
-    service: stack.service, domain: stack.domain, resource: unique('r'),
-    // PLAIN on loopback, as the widget uses; SCRAM's key stretching in Node costs a second per login.
-    credentials: (/** @type {any} */ auth) => auth({ username: acct.user, password: acct.password }, 'PLAIN'),
-  });
-  x.on('error', () => {});
-  clients.push(x);
-  await x.start();
-  await x.send(xml('presence'));
+  const { x, stop } = await rawClient(acct);
+  stops.push(stop);
   return x;
 }
 

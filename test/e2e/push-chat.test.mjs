@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
+import { xml } from '@xmpp/client';
 import { startPushBridge } from '../../server/push-bridge/bridge.mjs';
 import { buildPayload } from '../../server/push-bridge/protocol.mjs';
-import { befriend, chatOnline, launchBrowser, newAccount, openAs, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { befriend, chatOnline, launchBrowser, newAccount, openAs, rawClient, shownBodies, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 import { startPushPageServer } from '../support/push-page.mjs';
 import { browserKeys, decryptPush, startMockPushService } from '../support/push-service.mjs';
 
@@ -136,16 +136,6 @@ function serverPushRegistrations(/** @type {{ user: string }} */ acct) {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
-/** A plain XMPP client (not a page) for the other party. */
-async function login(/** @type {{ user: string, password: string }} */ acct) {
-  const x = client({ service: stack.service, domain: stack.domain, resource: unique('r'),
-    credentials: (/** @type {any} */ auth) => auth({ username: acct.user, password: acct.password }, 'PLAIN') });
-  x.on('error', () => {});
-  await x.start();
-  await x.send(xml('presence'));
-  return x;
-}
-
 const enabledNode = (/** @type {string} */ jid) => until(() => logs.findLast((l) => l.msg === 'subscription registered' && l.owner === jid)?.node, 'the bridge to register the subscription');
 
 describe('cc-chat: Enable notifications', () => {
@@ -186,9 +176,9 @@ describe('cc-chat: Enable notifications', () => {
     const { page, errors } = await b.open();
     await page.getByRole('button', { name: 'Enable notifications' }).click();
     await page.getByText('Notifications are on').waitFor();
-    const ax = await login(alice);
+    const { x: ax, stop } = await rawClient(alice);
     await ax.send(xml('message', { to: bob.jid, type: 'chat', id: unique('m') }, xml('body', {}, 'the minutes are up')));
-    await ax.stop();
+    await stop();
     const list = page.getByRole('listbox', { name: 'Conversations' });
     await list.getByRole('option', { name: new RegExp(alice.user) }).waitFor();
     await list.getByRole('option', { name: new RegExp(carol.user) }).click();
@@ -218,10 +208,10 @@ describe('cc-chat: Enable notifications', () => {
     assert.equal(logs.findLast((l) => l.node === node && l.msg === 'subscription registered')?.privacy, true);
     // Closing the tab drops bob's socket; his server keeps the session hibernating and pushes for it.
     await page.close();
-    const ax = await login(alice);
+    const { x: ax, stop } = await rawClient(alice);
     await ax.send(xml('message', { to: bob.jid, type: 'chat', id: unique('m') }, xml('body', {}, 'the private plan')));
     const [payload] = await until(() => b.pushes().length && b.pushes(), 'the push');
-    await ax.stop();
+    await stop();
     assert.equal(payload.sender, alice.jid);
     assert.equal(payload.text, undefined);
     assert.ok(!JSON.stringify(payload).includes('private plan'));

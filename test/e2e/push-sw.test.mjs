@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { xml } from '@xmpp/client';
 import { startPushBridge } from '../../server/push-bridge/bridge.mjs';
 import { buildPayload } from '../../server/push-bridge/protocol.mjs';
-import { CHROMIUM_ARGS, launchBrowser, newAccount, stack, until } from '../support/e2e.mjs';
+import { CHROMIUM_ARGS, launchBrowser, newAccount, rawClient, stack, until } from '../support/e2e.mjs';
 import { startPushPageServer } from '../support/push-page.mjs';
 import { browserKeys, decryptPush, startMockPushService } from '../support/push-service.mjs';
 
@@ -258,17 +258,14 @@ describe('turning push on and off from the page, through the real bridge and ser
       await page.getByText('Notifications are on').waitFor();
       // Closing the tab drops bob's socket; his server keeps the session and pushes for it.
       await page.close();
-      const ax = (await import('@xmpp/client')).client({ service: stack.service, domain: stack.domain, resource: 'push-test',
-        credentials: (/** @type {any} */ auth) => auth({ username: alice.user, password: alice.password }, 'PLAIN') });
-      ax.on('error', () => {});
-      await ax.start();
+      const { x: ax, stop } = await rawClient(alice, { available: false, resource: 'push-test' });
       await ax.send(xml('message', { to: bob.jid, type: 'chat', id: `m${Date.now()}` }, xml('body', {}, 'see you at 5')));
       const [req] = await until(() => pushService.to(path).length && pushService.to(path), 'the push');
       const payload = JSON.parse(decryptPush(req.body, keys));
       assert.equal(payload.sender, alice.jid);
       assert.equal(payload.text, 'see you at 5');
       assert.equal(payload.url, `${web.origin}/push.html`);
-      await ax.stop();
+      await stop();
     } finally {
       await ctx.close();
       await bridge.stop();

@@ -3,8 +3,8 @@
 // the browser's link on demand (test/support/ws-proxy.mjs).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, chatOnline, launchBrowser, newAccount, openAs, readConversation, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, chatOnline, launchBrowser, newAccount, openAs, rawClient, readConversation, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 import { startProxy } from '../support/ws-proxy.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
@@ -49,20 +49,16 @@ const storedText = (page) => page.evaluate(async () => {
   return dump.join('\n');
 });
 
-/** A plain XMPP client (Node) for the other side. */
+/** A plain XMPP client (Node) for the other side, available; `bodies()`: the chat texts it got. */
 async function peer(account, t) {
-  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('peer') });
-  x.on('error', () => {});
-  const got = [];
-  x.on('stanza', (s) => { if (s.is('message') && s.attrs.type === 'chat' && s.getChild('body')) got.push(s.getChildText('body')); });
-  await x.start();
-  // The library announces itself online before stream management is on; stanzas arriving meanwhile
-  // can throw its ack count off (see src/core/stream-management.ts), so wait for it first.
-  await until(() => x.streamManagement.enabled, 'the peer’s stream management');
-  await x.send(xml('presence'));
+  const { x, got, stop } = await rawClient(account);
+  t.after(stop);
   await x.iqCaller.request(xml('iq', { type: 'get', to: stack.domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
-  t.after(() => x.stop().catch(() => {}));
-  return { x, got, say: (to, text) => x.send(xml('message', { to, type: 'chat', id: unique('m') }, xml('body', {}, text))) };
+  return {
+    x,
+    bodies: () => got.filter((s) => s.is('message') && s.attrs.type === 'chat' && s.getChild('body')).map((s) => s.getChildText('body')),
+    say: (to, text) => x.send(xml('message', { to, type: 'chat', id: unique('m') }, xml('body', {}, text))),
+  };
 }
 
 describe('sending without a link', () => {
@@ -123,8 +119,8 @@ describe('sending without a link', () => {
       for (const s of texts) if (!['sent', 'delivered', 'read'].includes(await outStatus(a.page, s))) return false;
       return true;
     }, 'all three sent', 30000);
-    await until(() => p.got.length >= 3, 'bob to get them');
-    assert.deepEqual(p.got, texts);
+    await until(() => p.bodies().length >= 3, 'bob to get them');
+    assert.deepEqual(p.bodies(), texts);
     assert.deepEqual(a.errors, []);
   });
 });
@@ -140,12 +136,12 @@ describe('bounced messages', () => {
     await say(a.page, 'are you there?');
     await until(async () => (await outStatus(a.page, 'are you there?')) === 'failed', 'the message marked failed');
     await a.page.locator('cc-chat-view .msg.failed').getByText('Not sent: the recipient does not accept it').waitFor();
-    assert.equal(p.got.length, 0);
+    assert.equal(p.bodies().length, 0);
 
     await p.x.iqCaller.request(xml('iq', { type: 'set' }, xml('unblock', { xmlns: 'urn:xmpp:blocking' }, xml('item', { jid: alice.jid }))));
     await a.page.getByRole('button', { name: 'Retry' }).click();
-    await until(() => p.got.length === 1, 'bob to get it');
-    assert.deepEqual(p.got, ['are you there?']);
+    await until(() => p.bodies().length === 1, 'bob to get it');
+    assert.deepEqual(p.bodies(), ['are you there?']);
     await until(async () => ['sent', 'delivered'].includes(await outStatus(a.page, 'are you there?')), 'no longer failed');
     assert.equal(await a.page.getByRole('button', { name: 'Retry' }).count(), 0);
   });

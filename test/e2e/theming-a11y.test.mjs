@@ -2,8 +2,8 @@
 // them), and the live region that announces new messages to screen readers, rate-limited in bursts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { xml } from '@xmpp/client';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -19,10 +19,8 @@ after(async () => {
 });
 
 async function peer(account) {
-  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('n') });
-  x.on('error', () => {});
-  await x.start();
-  cleanup.push(() => x.stop());
+  const { x, stop } = await rawClient(account, { available: false });
+  cleanup.push(stop);
   return (to, text) => x.send(xml('message', { to, type: 'chat', id: unique('m') }, xml('body', {}, text)));
 }
 

@@ -2,23 +2,17 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { client } from '@xmpp/client';
 import { signToken } from '../../server/token.mjs';
-import { newAccount, stack, unique } from '../support/e2e.mjs';
+import { newAccount, rawClient, stack } from '../support/e2e.mjs';
 
 /** Resolves with the bound JID, or rejects with the SASL condition. */
 async function login(user, password) {
-  const x = client({ service: stack.service, domain: stack.domain, username: user, password, resource: unique('t') });
-  x.reconnect.stop();
-  x.on('error', () => {});
-  try {
-    await x.start();
-    return x.jid?.bare().toString();
-  } catch (e) {
-    throw new Error(/** @type {any} */ (e).condition ?? String(e));
-  } finally {
-    await x.stop().catch(() => {});
-  }
+  const r = await rawClient({ user, password }, { available: false }).catch((e) => {
+    throw new Error(e.condition ?? String(e));
+  });
+  const jid = r.x.jid?.bare().toString();
+  await r.stop();
+  return jid;
 }
 
 const b64 = (/** @type {object} */ o) => Buffer.from(JSON.stringify(o)).toString('base64url');

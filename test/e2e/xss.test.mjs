@@ -6,9 +6,9 @@
 // keeps working.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client, xml } from '@xmpp/client';
+import { xml } from '@xmpp/client';
 import { hostile } from '../support/hostile.mjs';
-import { befriend, launchBrowser, newAccount, openAs, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
+import { befriend, launchBrowser, newAccount, openAs, rawClient, stack, startStaticServer, unique, until } from '../support/e2e.mjs';
 
 /** @type {import('playwright-core').Browser} */ let browser;
 /** @type {Awaited<ReturnType<typeof startStaticServer>>} */ let web;
@@ -25,17 +25,6 @@ after(async () => {
 
 const LONG_TEXT = 3000;
 const SID = 'urn:xmpp:sid:0';
-
-async function xmppAs(account, t) {
-  const x = client({ service: stack.service, domain: stack.domain, username: account.user, password: account.password, resource: unique('evil') });
-  x.on('error', () => {});
-  await x.start();
-  // @xmpp/client 0.14 resets its count of received stanzas when <enabled/> is processed, which can
-  // be after stanzas that followed it; the server then drops the stream for a wrong ack. Wait.
-  await until(() => x.streamManagement.enabled, 'stream management enabled');
-  t.after(() => x.stop().catch(() => {}));
-  return x;
-}
 
 /** `p`, or a failure naming what did not happen within `ms`. */
 const within = (p, what, ms = 15000) => Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timed out waiting for ${what}`)), ms).unref())]);
@@ -97,8 +86,8 @@ describe('a hostile peer in a 1:1 conversation', () => {
     const a = await openWatched(alice, { mode: 'embedded', with: eve.jid });
     const box = a.page.getByRole('textbox', { name: 'Message' });
     await until(a.available, 'alice available');
-    const x = await xmppAs(eve, t);
-    await x.send(xml('presence'));
+    const { x, stop } = await rawClient(eve);
+    t.after(stop);
     await ping(x);
     // Eve learns the id of alice's message as any recipient does.
     const got = new Promise((res) => x.on('stanza', (s) => s.is('message') && s.getChildText('body') === 'alice says hi' && res(s)));
@@ -159,7 +148,8 @@ describe('a stranger with a hostile nick', () => {
     const mallory = newAccount('mallory');
     const a = await openWatched(alice, { mode: 'embedded' });
     await until(a.available, 'alice available');
-    const x = await xmppAs(mallory, t);
+    const { x, stop } = await rawClient(mallory, { available: false });
+    t.after(stop);
     const nick = `<img src=x onerror=window.__pwned=1>${'n'.repeat(100)}`;
     await x.send(xml('message', { to: alice.jid, type: 'chat', id: unique('m') },
       xml('body', {}, 'hello from a stranger'), xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, nick)));
@@ -181,7 +171,8 @@ describe('a hostile occupant in a room', () => {
     const alice = newAccount('alice');
     const eve = newAccount('eve');
     const room = `xss-${unique('r')}@conference.${stack.domain}`.toLowerCase();
-    const x = await xmppAs(eve, t);
+    const { x, stop } = await rawClient(eve, { available: false });
+    t.after(stop);
     const nick = '<img src=x onerror=window.__pwned=1>"\'';
     const joined = new Promise((res) => x.on('stanza', (s) => s.is('presence') && s.attrs.from === `${room}/${nick}` && res(true)));
     await x.send(xml('presence', { to: `${room}/${nick}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
@@ -228,7 +219,8 @@ async function hostileRoom(t, nick = 'eve') {
   const alice = newAccount('alice');
   const eve = newAccount('eve');
   const room = `xss-${unique('r')}@conference.${stack.domain}`.toLowerCase();
-  const x = await xmppAs(eve, t);
+  const { x, stop } = await rawClient(eve, { available: false });
+  t.after(stop);
   const joined = new Promise((res) => x.on('stanza', (s) => s.is('presence') && s.attrs.from === `${room}/${nick}` && res(true)));
   await x.send(xml('presence', { to: `${room}/${nick}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
   await within(joined, 'eve in the room');

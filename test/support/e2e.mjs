@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
+import { client, xml } from '@xmpp/client';
 import { chromium } from 'playwright-core';
 import { makeContacts } from '../../server/contacts.mjs';
 import { testStack } from './stack-env.mjs';
@@ -83,6 +84,40 @@ export function writeRoster(account, items, st = stack) {
   const file = `${st.dir}/data/${encodeURIComponent(st.domain)}/roster/${account.user.replace(/\W/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}.dat`;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `return {\n[false] = { version = 1; pending = {} };\n${body}\n};\n`);
+}
+
+/**
+ * A plain XMPP client (Node, not cc) for `me`, resolved once stream management is on: @xmpp/client
+ * announces itself online before <enabled/>, and a stanza arriving in between throws its ack count
+ * off until the server ends the stream. With `available` it then sends its initial presence (again
+ * after a reconnect that starts a new session). `got` keeps every stanza it receives. Login
+ * failures reject; later errors are logged, not thrown, so a dropped stream explains a failure
+ * instead of hiding it. The caller stops it (`stop` never rejects).
+ * @param {{ user: string, password: string }} me
+ * @param {{ available?: boolean, resource?: string }} [opts]
+ */
+export async function rawClient(me, { available = true, resource = unique('raw') } = {}) {
+  const x = client({ service: stack.service, domain: stack.domain, username: me.user, password: me.password, resource });
+  let up = false;
+  x.on('error', (e) => { if (up) console.log(`raw client ${me.user}: ${e.message}`); });
+  /** @type {import('@xmpp/client').Element[]} */
+  const got = [];
+  x.on('stanza', (s) => got.push(s));
+  const announce = async () => {
+    await until(() => x.streamManagement.enabled, `${me.user}'s stream management`);
+    if (available) await x.send(xml('presence'));
+  };
+  try {
+    await x.start();
+    await announce();
+  } catch (e) {
+    x.reconnect.stop();
+    await x.stop().catch(() => {});
+    throw e;
+  }
+  up = true;
+  x.on('online', () => void announce().catch((e) => console.log(`raw client ${me.user}: ${e.message}`)));
+  return { x, got, stop: () => x.stop().catch(() => {}) };
 }
 
 /** @param {{ user: string, password: string }[]} accounts */

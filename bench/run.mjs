@@ -37,6 +37,8 @@ function row(figure, unit, ccValue, converseValue, budget = '', missing = '—')
 function fmt(/** @type {(typeof rows)[number]} */ r, /** @type {number | null} */ v) {
   if (v == null) return r.note ?? '—';
   if (r.unit === 'bytes') return v >= 1048576 ? `${(v / 1048576).toFixed(1)} MB` : `${(v / 1024).toFixed(1)} KB`;
+  // The browser reports long tasks from 50 ms up: none at all reads as 0.
+  if (r.unit === 'ms' && v === 0 && r.figure.includes('longest')) return '< 50 ms';
   if (r.unit === 'ms') return `${Math.round(v)} ms`;
   if (r.unit === 'fps') return `${v.toFixed(1)} fps`;
   return String(v);

@@ -66,9 +66,13 @@ async function openAlice(alice, attrs, { grant = true } = {}) {
 }
 
 async function sender(account) {
-  const { x, stop } = await rawClient(account, { available: false });
+  const { x, got, stop } = await rawClient(account);
   cleanup.push(stop);
-  return (/** @type {string} */ to, /** @type {string} */ text) => x.send(xml('message', { to, type: 'chat', id: unique('m') }, xml('body', {}, text)));
+  const send = (/** @type {string} */ to, /** @type {string} */ text) => x.send(xml('message', { to, type: 'chat', id: unique('m') }, xml('body', {}, text)));
+  // The page sent its presence, but the server may not have taken it yet (another connection): a
+  // contact's client gets it once it has, and only then does a message reach the page live.
+  send.sees = (/** @type {string} */ jid) => until(() => got.some((s) => s.is('presence') && !s.attrs.type && String(s.attrs.from ?? '').startsWith(`${jid}/`)), `${account.user} to see ${jid} online`);
+  return send;
 }
 
 const notes = (page) => page.evaluate(() => /** @type {any} */ (window).ccNotes);
@@ -84,6 +88,7 @@ describe('new-message alerts', () => {
     await a.page.getByRole('option', { name: bob.user }).waitFor();
     const fromBob = await sender(bob);
     const fromCarol = await sender(carol);
+    await Promise.all([fromBob.sees(alice.jid), fromCarol.sees(alice.jid)]);
     await a.page.evaluate(() => /** @type {any} */ (window).ccSetHidden(true));
 
     await fromBob(alice.jid, 'are you there?');
@@ -122,6 +127,7 @@ describe('new-message alerts', () => {
     await befriend(alice, bob);
     const a = await openAlice(alice, { mode: 'embedded', notifications: '', with: bob.jid });
     const fromBob = await sender(bob);
+    await fromBob.sees(alice.jid);
     await fromBob(alice.jid, 'visible and open');
     await a.page.locator('cc-chat-view').getByText('visible and open').waitFor();
     assert.equal(await chimes(a.page), 0);

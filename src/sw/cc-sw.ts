@@ -63,6 +63,10 @@ self.addEventListener('push', (event) => {
     const [previous] = await self.registration.getNotifications({ tag: probe.options.tag });
     const plan = planNotification(payload, (previous?.data as NotificationData | undefined) ?? undefined);
     await self.registration.showNotification(plan.title, plan.options);
+    // Chromium can settle that before the notification is stored, and then lose it (seen in headless
+    // Chromium 156, about one new notification in six): confirm it is there, else show it again.
+    const shown = await self.registration.getNotifications({ tag: plan.options.tag });
+    if (!shown.length) await self.registration.showNotification(plan.title, plan.options);
   })());
 });
 

@@ -62,6 +62,9 @@ export class Contacts {
 
   async refresh() {
     const res = await this.conn.request(rosterGet());
+    // A big roster arrives as one stanza whose parsing alone is a long task: what it leads to (the
+    // list, the cache) goes in tasks of its own, so the page stays responsive.
+    await new Promise((r) => setTimeout(r));
     const items = parseRosterItems(res.getChild('query', 'jabber:iq:roster'));
     this.loaded = true;
     this.$roster.set(Object.fromEntries(items.map((i) => [i.jid, i])));

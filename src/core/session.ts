@@ -276,8 +276,9 @@ export class Session {
   private queueSummary() {
     if (this.summaryQueued) return;
     this.summaryQueued = true;
-    // Many changes arrive together (a roster, an archive page, a burst): recompute once per task.
-    queueMicrotask(() => {
+    // Many changes arrive together (a roster, an archive page, a burst): recompute once, in a task of
+    // its own (with 10,000 contacts, this and drawing the list are long enough on their own).
+    setTimeout(() => {
       this.summaryQueued = false;
       const now = summarize(this.contacts.$roster.get(), this.rooms.$rooms.get(), this.conversations.values(), (j) => this.contacts.name(j));
       this.$conversations.set(this.persistence?.withCache(now) ?? now);

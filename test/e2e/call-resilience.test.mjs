@@ -60,6 +60,15 @@ async function flowing(side) {
   await waitUntil(async () => (await callStats(side.page)).framesDecoded > first + 10, 'frames to keep coming');
 }
 
+/** Alice calls, bob accepts, and video flows both ways. */
+async function callConnected(a, b) {
+  await Promise.all([a.ready(), b.ready()]);
+  await a.page.getByRole('button', { name: 'Video call' }).click();
+  await b.page.getByRole('button', { name: 'Accept' }).click();
+  await flowing(a);
+  await flowing(b);
+}
+
 const states = (side) => side.page.evaluate(() => window.ccEvents('cc-connection-change').map((d) => d.state));
 
 describe('cc-call: network trouble', { skip: hasCoturn ? false : 'coturn is not installed (apt-get install coturn)' }, () => {
@@ -73,11 +82,7 @@ describe('cc-call: network trouble', { skip: hasCoturn ? false : 'coturn is not 
     const a = await openCall(browser, pageUrl(web.origin, attrs(alice, bob), 'cc-call'), { setup: (page) => wire.attach(page) });
     const b = await openCall(browser, pageUrl(web.origin, attrs(bob, alice), 'cc-call'));
     try {
-      await Promise.all([a.ready(), b.ready()]);
-      await a.page.getByRole('button', { name: 'Video call' }).click();
-      await b.page.getByRole('button', { name: 'Accept' }).click();
-      await flowing(a);
-      await flowing(b);
+      await callConnected(a, b);
       const status = a.page.getByRole('timer', { name: 'Call status' });
       assert.equal((await callStats(a.page)).relay, true, 'alice\'s media goes through the relay');
       // The indicator rates the first stats sample: on loopback, good.
@@ -143,11 +148,7 @@ describe('cc-call: the browser changes networks', () => {
     });
     const b = await openCall(browser, pageUrl(web.origin, attrs(bob, alice), 'cc-call'));
     try {
-      await Promise.all([a.ready(), b.ready()]);
-      await a.page.getByRole('button', { name: 'Video call' }).click();
-      await b.page.getByRole('button', { name: 'Accept' }).click();
-      await flowing(a);
-      await flowing(b);
+      await callConnected(a, b);
       const ufrag = (await callStats(a.page)).ufrag;
       const bobUfrag = (await callStats(b.page)).ufrag;
       assert.ok(ufrag && bobUfrag);
